@@ -1,0 +1,207 @@
+"""The build: dumps that round-trip, a dataset description that tells the truth, byte-identical
+output, and a failed build that leaves the published files untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, RDF, VOID
+
+from canada_korea.cli import main
+from canada_korea.load import Project
+from canada_korea.namespaces import DATASET, PREFIXES
+from canada_korea.publish import BuildReport, build
+
+from .conftest import CASES, ROOT
+
+DUMPS = {"canada-korea.ttl": "turtle", "canada-korea.nt": "nt", "canada-korea.jsonld": "json-ld"}
+
+
+def _dist_bytes(project: Project) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(project.dist_dir.iterdir())}
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a socket fails the test: parsing must not fetch anything."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was used")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.mark.parametrize("name", sorted(DUMPS))
+def test_each_dump_parses_back_to_the_built_graph(
+    name: str, built: BuildReport, source_graph: Graph, no_network: None
+) -> None:
+    parsed = Graph().parse(built.dist / name, format=DUMPS[name])
+    assert len(parsed) == len(source_graph) == built.triples
+    assert isomorphic(parsed, source_graph)
+
+
+def test_dumps_hold_the_ontology_and_the_data(built: BuildReport) -> None:
+    graph = Graph().parse(built.dist / "canada-korea.nt", format="nt")
+    ck = "https://w3id.org/canada-korea/def/"
+    assert (URIRef(ck + "Statistic"), RDF.type, None) in graph
+    assert (URIRef("https://w3id.org/canada-korea/id/korean-war"), RDF.type, None) in graph
+
+
+def test_ntriples_dump_is_sorted_and_has_no_blank_nodes(built: BuildReport) -> None:
+    lines = (built.dist / "canada-korea.nt").read_text("utf-8").splitlines()
+    assert lines == sorted(lines)
+    assert not [line for line in lines if line.startswith("_:") or " _:" in line]
+
+
+def test_jsonld_carries_its_context_inline(built: BuildReport) -> None:
+    document = json.loads((built.dist / "canada-korea.jsonld").read_text("utf-8"))
+    context = json.loads((built.dist / "context.jsonld").read_text("utf-8"))
+    assert document["@context"] == context["@context"] == dict(PREFIXES)
+    assert all(isinstance(value, str) for value in document["@context"].values())
+
+
+def test_turtle_dump_uses_the_canonical_prefixes(built: BuildReport) -> None:
+    text = (built.dist / "canada-korea.ttl").read_text("utf-8")
+    declared = [line.split()[1:3] for line in text.splitlines() if line.startswith("@prefix")]
+    canonical = [[f"{prefix}:", f"<{iri}>"] for prefix, iri in PREFIXES]
+    assert declared == [entry for entry in canonical if entry in declared]
+    body = [line for line in text.splitlines() if not line.startswith("@prefix")]
+    assert not [line for line in body if "<https://w3id.org/canada-korea/id/" in line]
+
+
+def test_ontology_and_shapes_are_published_as_written(built: BuildReport) -> None:
+    assert (built.dist / "ontology.ttl").read_bytes() == (
+        ROOT / "ontology" / "canada-korea.ttl"
+    ).read_bytes()
+    shapes = Graph().parse(built.dist / "shapes.ttl", format="turtle")
+    assert len(shapes) > 100
+
+
+def test_void_describes_size_classes_and_each_dump(built: BuildReport) -> None:
+    void = Graph().parse(built.dist / "void.ttl", format="turtle")
+    dataset = URIRef(DATASET)
+    assert void.value(dataset, VOID.triples) == Literal(built.triples)
+    partitions = {
+        void.value(part, VOID["class"]).n3(void.namespace_manager): void.value(part, VOID.entities)
+        for part in void.objects(dataset, VOID.classPartition)
+    }
+    assert partitions == {name: Literal(count) for name, count in built.class_counts}
+    assert partitions["ck:Statistic"].toPython() >= 40
+    distributions = list(void.objects(dataset, DCAT.distribution))
+    assert len(distributions) == 6
+    for distribution in distributions:
+        name = str(void.value(distribution, URIRef("http://purl.org/dc/terms/title")))
+        content = (built.dist / name).read_bytes()
+        assert void.value(distribution, DCAT.byteSize).toPython() == len(content)
+        checksum = void.value(distribution, URIRef("http://spdx.org/rdf/terms#checksum"))
+        value = void.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+        assert str(value) == hashlib.sha256(content).hexdigest()
+        assert void.value(distribution, DCAT.mediaType) is not None
+    assert set(void.objects(dataset, VOID.exampleResource))
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    """Two builds in separate checkouts, in fresh processes with different hash seeds."""
+    outputs = []
+    for seed in ("1", "2"):
+        root = tmp_path / f"checkout-{seed}"
+        from .conftest import copy_project
+
+        copy_project(root)
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1764000000"}
+        subprocess.run(
+            [sys.executable, "-m", "canada_korea", "--project", str(root), "build"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(_dist_bytes(Project(root)))
+    assert outputs[0] == outputs[1]
+    assert b"2025-11-24" in outputs[0]["void.ttl"]
+
+
+def test_build_refuses_violation_and_keeps_dist(scratch: Project, capsys) -> None:
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    before = _dist_bytes(scratch)
+    (scratch.data_dir / "zz-unsourced.ttl").write_bytes(
+        (CASES / "shapes" / "FactShape-statedIn.ttl").read_bytes()
+    )
+    capsys.readouterr()
+    assert main(["--project", str(scratch.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "Violation: ckr:bad-organization, property ck:statedIn" in err
+    assert "a fact needs a source" in err
+    assert "(shape cksh:FactShape-statedIn)" in err
+    assert err.rstrip().endswith("nothing was published")
+    assert _dist_bytes(scratch) == before
+    assert not [p for p in scratch.root.iterdir() if p.name.startswith(".dist")]
+
+
+def test_build_reports_syntax_error_with_line_and_column(scratch: Project, capsys) -> None:
+    (scratch.data_dir / "zz-broken.ttl").write_text(
+        '@prefix ckr: <https://w3id.org/canada-korea/id/> .\n\nckr:x ckr:y "unterminated .\n',
+        encoding="utf-8",
+    )
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ")
+    assert "zz-broken.ttl:3:" in err
+    assert "Turtle syntax error" in err
+    assert not scratch.dist_dir.exists()
+
+
+def test_build_reports_unknown_prefix(scratch: Project, capsys) -> None:
+    (scratch.data_dir / "zz-prefix.ttl").write_text("foo:a foo:b foo:c .\n", encoding="utf-8")
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    err = capsys.readouterr().err
+    assert 'zz-prefix.ttl:1:1: Turtle syntax error: Prefix "foo:" not bound' in err
+
+
+def test_build_reports_non_utf8_file(scratch: Project, capsys) -> None:
+    (scratch.data_dir / "zz-binary.ttl").write_bytes(b"\xff\xfe\x00bad")
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    assert "not UTF-8 text" in capsys.readouterr().err
+
+
+def test_build_reports_missing_folder(tmp_path: Path, capsys) -> None:
+    (tmp_path / "ontology").mkdir()
+    assert main(["--project", str(tmp_path), "build"]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: {tmp_path} is not a canada-korea checkout"
+        " (it needs ontology/, data/ and shapes/)\n"
+    )
+
+
+def test_build_summary_says_what_and_where(scratch: Project, capsys) -> None:
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Built and validated ")
+    assert "ck:Statistic" in out
+    assert f"Published to {scratch.dist_dir}/:" in out
+    for name in (*DUMPS, "context.jsonld", "ontology.ttl", "shapes.ttl", "void.ttl"):
+        assert name in out
+
+
+def test_build_py_is_the_build_command(scratch: Project) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "build.py")], cwd=scratch.root, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert (scratch.dist_dir / "canada-korea.ttl").exists()
+
+
+def test_library_build_returns_report(scratch: Project) -> None:
+    report = build(scratch)
+    assert report.dist == scratch.dist_dir
+    assert report.validation.conforms
+    assert {f.name for f in report.files} >= set(DUMPS)

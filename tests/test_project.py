@@ -1,0 +1,56 @@
+"""The project keeps its promises to a new user: the README's commands are the real ones, every
+subcommand explains itself, and the code is lint-clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from canada_korea.cli import main
+
+from .conftest import ROOT
+
+
+def _readme_commands() -> list[str]:
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    return [line for line in lines if line.startswith("python3 -m venv .venv && ")]
+
+
+def test_readme_has_exactly_two_quick_start_commands() -> None:
+    commands = _readme_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith(".venv/bin/canada-korea build")
+    assert commands[1].endswith(".venv/bin/python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+    assert _readme_commands()[1] in ci
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"]])
+def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:" in out
+    assert "1  the graph does not conform" in out
+
+
+def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_code_is_ruff_clean() -> None:
+    paths = ["src", "tests", "build.py"]
+    for args in (["check", *paths], ["format", "--check", *paths]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
