@@ -6,6 +6,7 @@ Builds happen in a copy under a temporary folder, so tests never touch the check
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,24 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
     return build(copy_project(tmp_path_factory.mktemp("built")), source_date_epoch="0")
 
 
+@pytest.fixture(scope="session")
+def built_project(built: BuildReport) -> Project:
+    """The scratch checkout ``built`` published into: commands read its dumps, never the repo's."""
+    return Project(built.dist.parent)
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Project:
     """A private copy of the project that a test may break."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a socket fails the test: parsing must not fetch anything."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was used")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -28,17 +27,6 @@ DUMPS = {"canada-korea.ttl": "turtle", "canada-korea.nt": "nt", "canada-korea.js
 
 def _dist_bytes(project: Project) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(project.dist_dir.iterdir())}
-
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a socket fails the test: parsing must not fetch anything."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the network was used")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize("name", sorted(DUMPS))

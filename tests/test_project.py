@@ -30,14 +30,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert _readme_commands()[1] in ci
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["build", "--help"], ["validate", "--help"], ["query", "--help"]]
+)
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "exit codes:" in out
-    assert "1  the graph does not conform" in out
+    assert "0  success" in out
+    assert "1  the answer is no" in out
+    assert "2  unusable input" in out
 
 
 def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,9 +52,36 @@ def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str])
 
 
 def test_code_is_ruff_clean() -> None:
-    paths = ["src", "tests", "build.py"]
+    paths = ["src", "tests", "bench", "build.py"]
     for args in (["check", *paths], ["format", "--check", *paths]):
         completed = subprocess.run(
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def _readme_output_after(command: str) -> list[str]:
+    """The lines of the output block that follows the README's code block running ``command``."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    after = text[text.index(command) :]
+    block = after.split("```\n", 3)[2]
+    return block.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("canada-korea query casualties-by-fate", ["query", "casualties-by-fate"]),
+        ("canada-korea validate examples/typos.ttl", ["validate", "examples/typos.ttl"]),
+    ],
+)
+def test_readme_shows_real_output(
+    command: str,
+    argv: list[str],
+    built_project,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    main(["--project", str(built_project.root), *argv])
+    assert capsys.readouterr().out.splitlines() == _readme_output_after(command)

@@ -13,11 +13,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from canada_korea.namespaces import sparql_prologue
+from canada_korea.query import binding_term
 
 from .conftest import ROOT
 
 QUERIES = ROOT / "queries"
 D = Decimal
+NK = "Democratic People's Republic of Korea"
+DPRK_PAGE = "ckr:gc-canada-dprk"
 
 GOLDEN: dict[str, list[tuple[object, ...]]] = {
     "soldiers-dispatched": [
@@ -42,8 +45,13 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
         ("Canadian war dead lost at sea", 5),
     ],
     "burial-places": [
-        ("United Nations Memorial Cemetery", 378),
-        ("Canada and Japan", 117),
+        (
+            "Canadian soldiers buried in the UN Memorial Cemetery in Busan",
+            "United Nations Memorial Cemetery",
+            378,
+        ),
+        ("Canadian soldiers buried in Canada and Japan", "Canada", 117),
+        ("Canadian soldiers buried in Canada and Japan", "Japan", 117),
     ],
     "trade-2022": [
         ("two-way merchandise trade", D("21.87"), "billion", "CAD"),
@@ -129,22 +137,210 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
             "001_2f870c38f5897081.txt",
         ),
     ],
+    "people-to-people": [
+        ("Canadians of Korean origin", "more than", 220000, "Canada"),
+        ("Canadians residing in South Korea", "more than", 27000, "Republic of Korea"),
+        ("Korean youth on working holiday in Canada per year", "up to", 4000, "Canada"),
+        (
+            "Canadian English language teachers in South Korea",
+            "approximately",
+            3200,
+            "Republic of Korea",
+        ),
+        ("Korean-born adoptees in Canada", "approximately", 3000, "Canada"),
+    ],
+    "dprk-nuclear-tests": [
+        ("North Korea's first nuclear test", None, "2006", None),
+        ("North Korea's nuclear tests to date", 6, "2006", None),
+        ("North Korea's nuclear tests in 2016 and 2017", 3, "2016", "2017"),
+    ],
+    "summits": [
+        ("2018-06", "Singapore Summit", "Singapore", "participant", NK),
+        ("2018-06", "Singapore Summit", "Singapore", "participant", "Donald Trump"),
+        ("2018-06", "Singapore Summit", "Singapore", "participant", "Kim Jong Un"),
+        ("2018-06", "Singapore Summit", "Singapore", "participant", "United States"),
+        ("2019-02", "Hanoi Summit", "Hanoi", "participant", NK),
+        ("2019-02", "Hanoi Summit", "Hanoi", "participant", "Donald Trump"),
+        ("2019-02", "Hanoi Summit", "Hanoi", "participant", "Kim Jong Un"),
+        ("2019-02", "Hanoi Summit", "Hanoi", "participant", "United States"),
+        ("2023", "G7 Summit, 2023", None, "host", "Japan"),
+        ("2023", "G7 Summit, 2023", None, "participant", "Group of Seven"),
+        ("2023", "G7 Summit, 2023", None, "participant", "Republic of Korea"),
+        ("2023-08", "Camp David trilateral summit", "Camp David", "participant", "Japan"),
+        (
+            "2023-08",
+            "Camp David trilateral summit",
+            "Camp David",
+            "participant",
+            "Republic of Korea",
+        ),
+        ("2023-08", "Camp David trilateral summit", "Camp David", "participant", "United States"),
+        ("2025-06", "G7 Summit, June 2025", "Canada", "host", "Canada"),
+        ("2025-06", "G7 Summit, June 2025", "Canada", "participant", "Group of Seven"),
+        (
+            "2025-11",
+            "APEC 2025, hosted by South Korea",
+            "Republic of Korea",
+            "host",
+            "Republic of Korea",
+        ),
+        (
+            "2025-11",
+            "Canada–South Korea bilateral summit, November 2025",
+            None,
+            "participant",
+            "Canada",
+        ),
+        (
+            "2025-11",
+            "Canada–South Korea bilateral summit, November 2025",
+            None,
+            "participant",
+            "Republic of Korea",
+        ),
+    ],
+    "diplomatic-missions": [
+        ("Canada", "Consulate of Canada in Busan", "Busan", None),
+        ("Canada", "Embassy of Canada in Seoul", "Seoul", NK),
+        (
+            NK,
+            "Permanent Mission of the Democratic People's Republic of Korea to the United Nations",
+            "New York",
+            None,
+        ),
+        (
+            "Republic of Korea",
+            "Consulate General of the Republic of Korea in Montreal",
+            "Montreal",
+            None,
+        ),
+        (
+            "Republic of Korea",
+            "Consulate General of the Republic of Korea in Toronto",
+            "Toronto",
+            None,
+        ),
+        (
+            "Republic of Korea",
+            "Consulate General of the Republic of Korea in Vancouver",
+            "Vancouver",
+            None,
+        ),
+        ("Republic of Korea", "Embassy of the Republic of Korea in Ottawa", "Ottawa", None),
+    ],
+    "humanitarian-funding": [
+        (
+            "Canada's humanitarian assistance to North Korea",
+            D("38.9"),
+            "million",
+            "CAD",
+            "2005",
+            "United Nations Children's Fund",
+        ),
+        (
+            "Canada's humanitarian assistance to North Korea",
+            D("38.9"),
+            "million",
+            "CAD",
+            "2005",
+            "World Food Programme",
+        ),
+    ],
+    "unsc-sanctions-resolutions": [
+        ("UN Security Council sanctions resolutions on North Korea to date", 10, None),
+        ("UN Security Council sanctions resolutions on North Korea in 2017", 4, "2017"),
+    ],
+    "hedged-statistics": [
+        (
+            "ckr:stat-canadian-english-teachers-in-korea",
+            "Canadian English language teachers residing in South Korea",
+            "approximately",
+            3200,
+            "person",
+        ),
+        (
+            "ckr:stat-korean-born-adoptees",
+            "Korean-born adoptees in Canada",
+            "approximately",
+            3000,
+            "person",
+        ),
+        (
+            "ckr:stat-canadians-residing-in-korea",
+            "Canadians currently residing in South Korea",
+            "more than",
+            27000,
+            "person",
+        ),
+        (
+            "ckr:stat-canadians-of-korean-origin",
+            "Canadians identifying as of Korean origin",
+            "more than",
+            220000,
+            "person",
+        ),
+        (
+            "ckr:stat-canada-rok-years-of-friendly-relations",
+            "Length of friendly Canada–South Korea relations",
+            "more than",
+            60,
+            "year",
+        ),
+        (
+            "ckr:stat-canadians-served-korean-war",
+            "More than 26,000 Canadians served in the Korean War",
+            "more than",
+            26000,
+            "person",
+        ),
+        (
+            "ckr:stat-korea-canada-defence-conference-participants",
+            "Participants in the 2025 Korea-Canada defence conference",
+            "more than",
+            120,
+            "person",
+        ),
+        (
+            "ckr:stat-cpsp-value",
+            "Estimated value of Canada's submarine programme",
+            "up to",
+            D("60"),
+            "trillion KRW",
+        ),
+        (
+            "ckr:stat-working-holiday-youth",
+            "Korean youth travelling to Canada each year on a working holiday",
+            "up to",
+            4000,
+            "person",
+        ),
+        (
+            "ckr:stat-cpsp-submarines",
+            "Submarines to be procured under the CPSP",
+            "up to",
+            12,
+            "item",
+        ),
+    ],
+    "indo-pacific-figures": [
+        ("annual two-way trade with Canada", D("226"), "billion CAD"),
+        ("rank among Canada's regional export markets", 2, "rank"),
+        ("rank among Canada's regional trading partners", 2, "rank"),
+        ("rank among world regions by economic growth", 1, "rank"),
+        ("share of world population", D("65"), "percent"),
+    ],
 }
 
 # Answers too long to list in full are checked on the rows that answer the question.
 CONTAINS: dict[str, list[tuple[object, ...]]] = {
     "agreements-timeline": [
-        (
-            "1953-07-27",
-            "Korean Armistice Agreement",
-            "Democratic People's Republic of Korea; Republic of Korea",
-        ),
-        ("2014", "Canada-Korea Free Trade Agreement", "Canada; Republic of Korea"),
-        (
-            "2022-09",
-            "Canada-Korea Comprehensive Strategic Partnership",
-            "Canada; Republic of Korea",
-        ),
+        ("1953-07-27", "Korean Armistice Agreement", "Democratic People's Republic of Korea"),
+        ("1953-07-27", "Korean Armistice Agreement", "Republic of Korea"),
+        ("2014", "Canada-Korea Free Trade Agreement", "Canada"),
+        ("2014", "Canada-Korea Free Trade Agreement", "Republic of Korea"),
+        ("2022-09", "Canada-Korea Comprehensive Strategic Partnership", "Canada"),
+        ("2022-09", "Canada-Korea Comprehensive Strategic Partnership", "Republic of Korea"),
+        ("2025-11", "Security and Defense Cooperation Partnership", "Canada"),
     ],
     "post-holders": [
         ("Wayne D. Eyre", "Deputy Commander of the United Nations Command", "2018", "2019", None),
@@ -159,7 +355,66 @@ CONTAINS: dict[str, list[tuple[object, ...]]] = {
         ("2019-02", "Hanoi Summit"),
     ],
     "facts-per-document": [],
+    "facts-from-document": [
+        (
+            DPRK_PAGE,
+            "North Korea",
+            "ckr:stat-dprk-nuclear-tests",
+            "North Korea's nuclear tests to date",
+        ),
+        (
+            DPRK_PAGE,
+            "Canadian Sanctions Related to North Korea",
+            "ckr:canada-sema-sanctions-dprk",
+            "Canadian autonomous sanctions against North Korea",
+        ),
+        (
+            DPRK_PAGE,
+            "Humanitarian Assistance",
+            "ckr:stat-humanitarian-funding",
+            "Canada's humanitarian assistance funding for North Korea since 2005",
+        ),
+    ],
+    "multi-document-facts": [
+        ("ckr:korean-war", "Korean War", 4),
+        ("ckr:stat-canadian-war-dead", "Canadian dead in the Korean War", 2),
+        (
+            "ckr:stat-soldiers-dispatched",
+            "Canadian soldiers dispatched to South Korea, 1950 to 27 July 1953",
+            2,
+        ),
+        ("ckr:csp", "Canada-Korea Comprehensive Strategic Partnership", 2),
+        ("ckr:ckfta", "Canada-Korea Free Trade Agreement", 2),
+    ],
+    "inferred-dates": [
+        (
+            "1950",
+            "ckr:unsc-call-to-support-south-korea",
+            "ck:date",
+            "Year inferred from context: the call followed the invasion of 25 June 1950 and"
+            " preceded the arrival of Canadian naval ships on 30 July 1950; the document gives"
+            " no date for it.",
+        ),
+        (
+            "2025-12-06",
+            "ckr:korea-canada-defence-industry-conference-2025",
+            "ck:date",
+            "The report gives the day only as 'the 6th' (local time) in an announcement made"
+            " 'on December 7', with no year; the month follows from the announcement, and 2025"
+            " from the ministers in office and the summit 'last month'.",
+        ),
+        (
+            "2025-12-07",
+            "ckr:rok-mnd-announcement-2025-12-07",
+            "ck:date",
+            "The report gives 'December 7' without a year; 2025 is inferred from the ministers"
+            " in office and the summit 'last month'.",
+        ),
+    ],
 }
+
+# Named queries that take parameters run bound to these values (variable name -> value).
+BINDINGS: dict[str, dict[str, object]] = {"facts-from-document": {"document": DPRK_PAGE}}
 
 
 def _plain(term: object, graph: Graph) -> object:
@@ -174,9 +429,9 @@ def _plain(term: object, graph: Graph) -> object:
 
 def _answer(graph: Graph, name: str) -> list[tuple[object, ...]]:
     text = (QUERIES / f"{name}.rq").read_text("utf-8")
-    return [
-        tuple(_plain(term, graph) for term in row) for row in graph.query(sparql_prologue() + text)
-    ]
+    bindings = {var: binding_term(value) for var, value in BINDINGS.get(name, {}).items()}
+    result = graph.query(sparql_prologue() + text, initBindings=bindings)
+    return [tuple(_plain(term, graph) for term in row) for row in result]
 
 
 def test_every_named_query_has_a_golden_answer() -> None:

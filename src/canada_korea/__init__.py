@@ -1,12 +1,25 @@
 """canada-korea: a curated, validated knowledge graph of Canada–Korea relations.
 
-The public API; the command line (``canada-korea``) is a thin layer over it.
+The public API: :func:`load` the published graph, :func:`query` it, :func:`validate` new
+triples against it. The command line (``canada-korea``) is a thin layer over these; they never
+print and never exit, and raise :class:`CanadaKoreaError` subclasses for anything a user can
+get wrong.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.query import Result
+
 from .errors import CanadaKoreaError
-from .load import Project, find_project
-from .publish import BuildReport, build
-from .validate import Entry, ValidationResult
+from .formats import by_name
+from .load import Contribution, Project, find_project, parse_contribution
+from .publish import BuildReport, build, published_graph, published_shapes
+from .query import DEFAULT_TIMEOUT, resolve, run_query
+from .validate import Entry, ValidationResult, validate_contributions
 
 __all__ = [
     "BuildReport",
@@ -15,5 +28,63 @@ __all__ = [
     "Project",
     "ValidationResult",
     "build",
-    "find_project",
+    "load",
+    "query",
+    "validate",
 ]
+
+
+def load(project: Project | None = None) -> Graph:
+    """The published graph (ontology and data), built first if the dumps are missing or stale.
+
+    Parsed once per process: treat it as read-only.
+    """
+    return published_graph(project or find_project())
+
+
+def query(
+    sparql_or_name: str,
+    *,
+    project: Project | None = None,
+    endpoint: str | None = None,
+    allow_service: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    **bindings: object,
+) -> Result:
+    """Run SPARQL text, or the named query ``queries/NAME.rq``, over the published graph (or on
+    a SPARQL 1.1 ``endpoint`` where the dumps were loaded), the project's prefixes predeclared.
+
+    Keyword ``bindings`` fix variables: ``query("facts-from-document",
+    document="ckr:gc-canada-dprk")``. Read-only, no network unless ``allow_service``, stopped
+    after ``timeout`` seconds; every refusal raises :class:`CanadaKoreaError`.
+    """
+    project = project or find_project()
+    text, _name = resolve(sparql_or_name, project)
+    graph = None if endpoint else published_graph(project)
+    return run_query(
+        text,
+        graph,
+        endpoint=endpoint,
+        bindings=bindings,
+        allow_service=allow_service,
+        timeout=timeout,
+    )
+
+
+def validate(
+    source: str | Path | Graph | Sequence[str | Path],
+    *,
+    project: Project | None = None,
+    input_format: str | None = None,
+) -> ValidationResult:
+    """Check new triples (files, or a Graph) against the shapes in the context of the published
+    graph, plus the checks SHACL cannot express. ``data/`` is never modified."""
+    project = project or find_project()
+    if isinstance(source, Graph):
+        contributions = [Contribution(Path("<graph>"), by_name("nt"), "", source)]  # type: ignore[arg-type]
+    else:
+        paths = [source] if isinstance(source, str | Path) else list(source)
+        contributions = [parse_contribution(Path(path), input_format) for path in paths]
+    return validate_contributions(
+        contributions, published_graph(project), published_shapes(project)
+    )

@@ -25,6 +25,8 @@ class CanadaKoreaError(Exception):
 
     def __str__(self) -> str:
         where = ""
+        if self.file is None and self.line is not None:
+            where = f"line {self.line}" + (f", column {self.column}" if self.column else "") + ": "
         if self.file is not None:
             where = str(self.file)
             if self.line is not None:
@@ -49,3 +51,13 @@ class ValidationFailed(CanadaKoreaError):
     def __init__(self, message: str, result: object) -> None:
         super().__init__(message)
         self.result = result
+
+
+class InputError(CanadaKoreaError):
+    """A file given to a command is unusable: missing, unreadable, of unknown format, or needing
+    the network (a remote JSON-LD context is never fetched)."""
+
+
+class QueryError(CanadaKoreaError):
+    """A query cannot be run: a syntax error (with line and column), an update, a ``SERVICE``
+    call that was not allowed, an unknown named query, a time-out or a failing endpoint."""

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -101,6 +102,50 @@ def build(project: Project, source_date_epoch: str | None = None) -> BuildReport
         files=files,
         validation=validation,
     )
+
+
+def is_stale(project: Project) -> bool:
+    """Whether the dumps are missing or older than any source (ontology, data or shapes)."""
+    dump = project.dist_dir / "canada-korea.nt"
+    if not dump.exists() or not (project.dist_dir / "shapes.ttl").exists():
+        return True
+    built = dump.stat().st_mtime
+    sources = [*project.source_files(), *project.shape_files()]
+    return any(path.stat().st_mtime > built for path in sources)
+
+
+def published_graph(project: Project) -> Graph:
+    """The published graph, building the dumps first when they are missing or stale.
+
+    Parsed once per process and dump (the sorted N-Triples parse fastest); callers must treat
+    the returned graph as read-only.
+    """
+    if is_stale(project):
+        build(project)
+    dump = project.dist_dir / "canada-korea.nt"
+    return _parse_dump(dump, dump.stat().st_mtime_ns)
+
+
+def published_shapes(project: Project) -> Graph:
+    """The shapes published beside the dumps, building first when they are missing or stale."""
+    if is_stale(project):
+        build(project)
+    shapes = project.dist_dir / "shapes.ttl"
+    return _parse_shapes(shapes, shapes.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _parse_dump(path: Path, _mtime_ns: int) -> Graph:
+    graph = new_graph()
+    graph.parse(path, format="nt")
+    return graph
+
+
+@lru_cache(maxsize=2)
+def _parse_shapes(path: Path, _mtime_ns: int) -> Graph:
+    graph = new_graph()
+    graph.parse(path, format="turtle")
+    return graph
 
 
 def _source_date(epoch: str | None) -> str | None:

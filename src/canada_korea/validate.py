@@ -1,31 +1,33 @@
-"""SHACL validation, turned into entries a person can act on.
+"""SHACL validation plus the checks SHACL cannot say, turned into entries a person can act on.
 
 pySHACL runs with ``inference="none"``: SHACL's own ``rdfs:subClassOf`` handling of
 ``sh:targetClass`` and ``sh:class`` over the ontology (which is part of the data graph) is all
 the shapes need, and whole-graph inference would cost more than the validation itself
-(see ``../shared/PERFORMANCE.md``).
+(see ``../shared/PERFORMANCE.md``). A contribution is checked in the context of the published
+graph but only on the resources it touches, which keeps a small patch well under a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Node, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .namespaces import CK
+from .load import Contribution
+from .namespaces import CK, CKR
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Entry:
-    """One problem: where (focus node, property, value), what is wrong, and which shape says so.
-
-    Terms are written in prefixed form so a report reads like the Turtle it is about.
-    """
+    """One problem: where (file, line, focus node, property, value), what is wrong, and which
+    shape or check says so. Terms are in prefixed form, so a report reads like Turtle."""
 
     severity: str
     focus: str
@@ -34,20 +36,41 @@ class Entry:
     message: str
     shape: str
     constraint: str
+    file: str = ""
+    line: int | None = None
+    node: Node | None = field(default=None, compare=False, repr=False)
+    predicate: Node | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         """The entry as one readable line."""
-        parts = [f"{self.severity}: {self.focus}"]
+        where = f"{self.file}:{self.line}: " if self.file and self.line else ""
+        where = where or (f"{self.file}: " if self.file else "")
+        parts = [f"{where}{self.severity}: {self.focus}"]
         if self.path:
             parts.append(f"property {self.path}")
         if self.value:
             parts.append(f"value {self.value}")
         return ", ".join(parts) + f": {self.message} (shape {self.shape})"
 
+    def as_dict(self) -> dict[str, object]:
+        """The entry for JSON reports."""
+        return {
+            "severity": self.severity,
+            "file": self.file or None,
+            "line": self.line,
+            "focus": self.focus,
+            "path": self.path or None,
+            "value": self.value or None,
+            "message": self.message,
+            "shape": self.shape,
+            "constraint": self.constraint,
+        }
+
 
 @dataclass
 class ValidationResult:
-    """Whether the graph conforms, one entry per problem (worst first), and the report graph."""
+    """Whether the graph conforms, one entry per problem (worst first), and the report graph
+    (a standard SHACL validation report that also holds the non-SHACL checks' results)."""
 
     conforms: bool
     entries: list[Entry] = field(default_factory=list)
@@ -57,33 +80,111 @@ class ValidationResult:
     def violations(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.severity == "Violation"]
 
+    @property
+    def warnings(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.severity == "Warning"]
+
 
 def validate_graph(
     data: Graph, shapes: Graph, focus_nodes: Iterable[Node] | None = None
 ) -> ValidationResult:
     """Validate ``data`` against ``shapes``; only violations make it non-conforming.
 
-    ``focus_nodes`` restricts validation to those resources (and what their shapes reach),
-    which is how a small patch is checked quickly against the whole graph.
+    ``focus_nodes`` restricts validation to those resources, which is how a small patch is
+    checked quickly against the whole graph.
     """
     focus = set(focus_nodes) if focus_nodes is not None else None
     if focus is not None:
         shapes = focused_shapes(shapes, data, focus)
-    conforms, report, _text = shacl_validate(
+    _conforms, report, _text = shacl_validate(
         data,
         shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
         allow_infos=True,
     )
-    entries = list(_entries(report, data, shapes))
-    entries += undefined_terms(data, focus)
+    entries = list(_shacl_entries(report, data, shapes))
+    for entry in undefined_terms(data, focus):
+        entries.append(entry)
+        _report_result(report, entry)
+    return _finish(entries, report)
+
+
+def validate_contributions(
+    contributions: Sequence[Contribution], published: Graph, shapes: Graph
+) -> ValidationResult:
+    """Check contributed triples in the context of the published graph.
+
+    References to existing resources resolve and their types count; only the resources the
+    contributions mention are validated. Beyond the shapes this reports ill-typed literals,
+    resources that reuse an existing IRI with a conflicting type, new resources with no type
+    (no shape would see them) and triples the graph already holds. ``data/`` is never touched.
+    """
+    patch = Graph()
+    for contribution in contributions:
+        for triple in contribution.graph:
+            patch.add(triple)
+    combined, focus = combine(published, patch)
+    result = validate_graph(combined, shapes, focus_nodes=focus)
+    extra = [
+        *ill_typed_literals(patch, combined),
+        *conflicting_types(patch, published, combined),
+        *untyped_resources(patch, combined),
+        *already_published(patch, published, combined),
+    ]
+    for entry in extra:
+        _report_result(result.report, entry)
+    located = [_locate(entry, contributions) for entry in (*result.entries, *extra)]
+    return _finish(located, result.report)
+
+
+def combine(published: Graph, patch: Graph) -> tuple[Graph, set[Node]]:
+    """The published graph plus ``patch`` (a copy: the published graph is never changed), and
+    the IRIs the patch mentions, which are the focus nodes of its validation."""
+    combined = Graph(bind_namespaces="none")
+    for prefix, namespace in published.namespaces():
+        combined.bind(prefix, namespace)
+    for triple in (*published, *patch):
+        combined.add(triple)
+    focus = {term for triple in patch for term in triple if isinstance(term, URIRef)}
+    return combined, focus
+
+
+def _finish(entries: list[Entry], report: Graph) -> ValidationResult:
     entries.sort(key=_sort_key)
-    conforms = bool(conforms) and not any(e.severity == "Violation" for e in entries)
+    conforms = not any(entry.severity == "Violation" for entry in entries)
+    for node in list(report.subjects(RDF.type, SH.ValidationReport)):
+        report.set((node, SH.conforms, Literal(conforms)))
     return ValidationResult(conforms=conforms, entries=entries, report=report)
 
 
-TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+def _sort_key(entry: Entry) -> tuple[object, ...]:
+    return (
+        SEVERITY_ORDER.get(entry.severity, 3),
+        entry.file,
+        entry.line or 0,
+        entry.focus,
+        entry.path,
+        entry.value,
+        entry.message,
+    )
+
+
+def _locate(entry: Entry, contributions: Sequence[Contribution]) -> Entry:
+    """The entry with the file and line of the contribution its focus node comes from (or,
+    failing that, that mentions it). Contributions passed as graphs have no file to point at."""
+    if entry.node is None:
+        return entry
+    files = [c for c in contributions if c.text]
+    for contribution in files:
+        if (entry.node, None, None) in contribution.graph:
+            line = contribution.line_of(entry.node, entry.predicate)
+            return replace(entry, file=str(contribution.path), line=line)
+    for contribution in files:
+        line = contribution.line_of(entry.node, entry.predicate)
+        if line is not None:
+            return replace(entry, file=str(contribution.path), line=line)
+    return entry
 
 
 def focused_shapes(shapes: Graph, data: Graph, focus: set[Node]) -> Graph:
@@ -97,7 +198,7 @@ def focused_shapes(shapes: Graph, data: Graph, focus: set[Node]) -> Graph:
     for triple in shapes:
         if triple[1] not in TARGETS:
             focused.add(triple)
-    for shape in set(shapes.subjects(predicate=None, object=None)):
+    for shape in set(shapes.subjects()):
         if not any((shape, target, None) in shapes for target in TARGETS):
             continue
         for node in focus:
@@ -115,14 +216,38 @@ def _targets(shapes: Graph, shape: Node, data: Graph, node: Node) -> bool:
     if any((None, p, node) in data for p in shapes.objects(shape, SH.targetObjectsOf)):
         return True
     classes = set(shapes.objects(shape, SH.targetClass))
-    if not classes:
-        return False
-    types = {
+    return bool(classes & _types(data, node)) if classes else False
+
+
+def _types(graph: Graph, node: Node) -> set[Node]:
+    """The classes of ``node`` with all their superclasses."""
+    return {
         ancestor
-        for cls in data.objects(node, RDF.type)
-        for ancestor in data.transitive_objects(cls, RDFS.subClassOf)
+        for cls in graph.objects(node, RDF.type)
+        for ancestor in graph.transitive_objects(cls, RDFS.subClassOf)
     }
-    return bool(classes & types)
+
+
+def _entry(
+    graph: Graph,
+    severity: str,
+    focus: Node,
+    path: Node | None,
+    value: Node | None,
+    message: str,
+    check: str,
+) -> Entry:
+    return Entry(
+        severity=severity,
+        focus=_show(focus, graph),
+        path=_show(path, graph) if path is not None else "",
+        value=_show(value, graph) if value is not None else "",
+        message=message,
+        shape=check,
+        constraint=check,
+        node=focus,
+        predicate=path,
+    )
 
 
 def undefined_terms(data: Graph, focus: set[Node] | None = None) -> list[Entry]:
@@ -138,25 +263,123 @@ def undefined_terms(data: Graph, focus: set[Node] | None = None) -> list[Entry]:
             continue
         for term in (predicate, obj):
             if isinstance(term, URIRef) and term.startswith(namespace) and term not in defined:
+                message = f"{_show(term, data)} is not defined by the ontology (a typo?)"
                 entries.append(
-                    Entry(
-                        severity="Violation",
-                        focus=_show(subject, data),
-                        path=_show(predicate, data),
-                        value=_show(term, data),
-                        message=f"{_show(term, data)} is not defined by the ontology (a typo?)",
-                        shape="the ontology",
-                        constraint="UndefinedTermConstraintComponent",
-                    )
+                    _entry(data, "Violation", subject, predicate, term, message, "UndefinedTerm")
                 )
     return entries
 
 
-def _sort_key(entry: Entry) -> tuple[int, Entry]:
-    return SEVERITY_ORDER.get(entry.severity, 3), entry
+# rdflib checks most XSD lexical forms (Literal.ill_typed) but not these two, which the
+# project uses for dates known only to the year or month.
+TIMEZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
+LEXICAL_FORMS = {
+    XSD.gYear: re.compile(rf"-?[0-9]{{4,}}{TIMEZONE}"),
+    XSD.gYearMonth: re.compile(rf"-?[0-9]{{4,}}-(0[1-9]|1[0-2]){TIMEZONE}"),
+}
 
 
-def _entries(report: Graph, data: Graph, shapes: Graph) -> Iterable[Entry]:
+def ill_typed_literals(patch: Graph, names: Graph) -> list[Entry]:
+    """Literals whose text is no valid value of their datatype (``"2022-13-45"^^xsd:date``)."""
+    return [
+        _entry(
+            names,
+            "Violation",
+            subject,
+            predicate,
+            obj,
+            f"{obj!s} is not a valid {_show(obj.datatype, names)}",
+            "IllTypedLiteral",
+        )
+        for subject, predicate, obj in patch
+        if isinstance(obj, Literal) and _ill_typed(obj)
+    ]
+
+
+def _ill_typed(literal: Literal) -> bool:
+    pattern = LEXICAL_FORMS.get(literal.datatype)  # type: ignore[arg-type]
+    if pattern is not None:
+        return pattern.fullmatch(str(literal)) is None
+    return bool(literal.ill_typed)
+
+
+def conflicting_types(patch: Graph, published: Graph, names: Graph) -> list[Entry]:
+    """An existing resource given a type that is neither one of its types' sub- nor superclass:
+    usually an IRI reused by mistake (``ckr:canada a ck:Person``)."""
+    entries = []
+    for subject, new_type in patch.subject_objects(RDF.type):
+        existing = set(published.objects(subject, RDF.type))
+        if not existing or new_type in existing:
+            continue
+        new_ancestors = _ancestors(names, new_type)
+        compatible = any(
+            old in new_ancestors or new_type in _ancestors(names, old) for old in existing
+        )
+        if not compatible:
+            was = ", ".join(sorted(_show(old, names) for old in existing))
+            entries.append(
+                _entry(
+                    names,
+                    "Violation",
+                    subject,
+                    RDF.type,
+                    new_type,
+                    f"{_show(subject, names)} already exists as {was}; "
+                    f"{_show(new_type, names)} conflicts (reused IRI?)",
+                    "ConflictingType",
+                )
+            )
+    return entries
+
+
+def _ancestors(graph: Graph, cls: Node) -> set[Node]:
+    return set(graph.transitive_objects(cls, RDFS.subClassOf))
+
+
+def untyped_resources(patch: Graph, combined: Graph) -> list[Entry]:
+    """New resources of the project's namespace with no type: no shape would ever check them."""
+    return [
+        _entry(
+            combined,
+            "Violation",
+            subject,
+            None,
+            None,
+            f"{_show(subject, combined)} has no rdf:type, so no shape applies to it",
+            "UntypedResource",
+        )
+        for subject in sorted(set(patch.subjects()))
+        if isinstance(subject, URIRef)
+        and subject.startswith(str(CKR))
+        and (subject, RDF.type, None) not in combined
+    ]
+
+
+def already_published(patch: Graph, published: Graph, names: Graph) -> list[Entry]:
+    """Triples the published graph already holds: harmless, but usually not what was meant."""
+    return [
+        _entry(names, "Warning", s, p, o, "this triple is already in the graph", "AlreadyPublished")
+        for s, p, o in patch
+        if (s, p, o) in published
+    ]
+
+
+def _report_result(report: Graph, entry: Entry) -> None:
+    """Add a non-SHACL check's finding to the report graph as a standard sh:ValidationResult."""
+    if entry.node is None:
+        return
+    reports = list(report.subjects(RDF.type, SH.ValidationReport))
+    result = BNode()
+    if reports:
+        report.add((reports[0], SH.result, result))
+    report.add((result, RDF.type, SH.ValidationResult))
+    report.add((result, SH.focusNode, entry.node))
+    report.add((result, SH.resultSeverity, SH[entry.severity]))
+    report.add((result, SH.resultMessage, Literal(entry.message)))
+    report.add((result, SH.sourceConstraintComponent, CK[entry.constraint]))
+
+
+def _shacl_entries(report: Graph, data: Graph, shapes: Graph) -> Iterable[Entry]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
 
         def term(predicate: Node, node: Node = result) -> str:
@@ -172,6 +395,8 @@ def _entries(report: Graph, data: Graph, shapes: Graph) -> Iterable[Entry]:
             message=str(report.value(result, SH.resultMessage) or "does not conform"),
             shape=_shape_name(report.value(result, SH.sourceShape), data, shapes),
             constraint=_local(report.value(result, SH.sourceConstraintComponent)),
+            node=report.value(result, SH.focusNode),
+            predicate=report.value(result, SH.resultPath),
         )
 
 

@@ -1,0 +1,587 @@
+"""Queries over the graph: the project's prefixes, named queries, safe execution, result formats.
+
+A query is parsed before anything runs, so a mistake is reported as a :class:`QueryError` with
+the line and column of the user's own text (the project prefixes are predeclared, never pasted
+in front of it). What could change data or reach the network is refused at that stage: updates,
+``SERVICE`` (unless allowed) and ``FROM``/``FROM NAMED`` (rdflib would fetch them from the web).
+
+rdflib's SPARQL engine cannot be interrupted, so each local query runs in a forked child process
+that shares the already parsed graph, and is killed when the time limit passes. The child sends
+its answer back in a standard serialisation (SPARQL JSON results, or N-Triples for graphs), which
+the parent parses into an ordinary :class:`rdflib.query.Result`.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import re
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from pyparsing import ParseBaseException, ParseResults
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.plugins.parsers.ntriples import ParseError as NTriplesError
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Identifier
+
+from .errors import QueryError
+from .load import Project
+from .namespaces import PREFIXES, new_graph
+from .publish import canonical_jsonld, sorted_ntriples
+
+DEFAULT_TIMEOUT: float = 30.0
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = ("table", "turtle", "json-ld", "nt")
+
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+ASK_HEADER = "_askResult"
+"""CSV and TSV have no form for an ASK answer; like Apache Jena, one column of this name."""
+
+_NAME = re.compile(r"[a-z0-9-]+")
+_VARIABLE = re.compile(r"[?$]?([A-Za-z_][A-Za-z0-9_]*)")
+_CURIE = re.compile(r"([A-Za-z][\w.-]*):([^\s<>\"{}|^`\\]*)")
+_IRI = re.compile(r"<([^\s<>\"{}|^`\\]*)>")
+_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+_ACCEPT = {"graph": "application/n-triples", "results": "application/sparql-results+json"}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A competency question shipped in ``queries/``: what it answers and its SPARQL text."""
+
+    name: str
+    description: str
+    text: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query that parsed and passed the safety checks, ready to run here or on an endpoint."""
+
+    text: str
+    form: str
+    query: Query
+    declared_prefixes: frozenset[str]
+    has_values_clause: bool
+
+
+def named_queries(project: Project) -> list[NamedQuery]:
+    """Every ``queries/*.rq`` of the project, sorted by name (none when the folder is missing)."""
+    folder = project.queries_dir
+    if not folder.is_dir():
+        return []
+    return [_read_named(path) for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
+
+
+def _read_named(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"cannot read the named query: {error}", file=path) from error
+    first = text.splitlines()[0] if text else ""
+    description = first[1:].strip() if first.startswith("#") else ""
+    return NamedQuery(path.stem, description, text, path)
+
+
+def resolve(sparql_or_name: str, project: Project) -> tuple[str, str | None]:
+    """The SPARQL text to run and the named query's name, or ``None`` for SPARQL given inline.
+
+    A bare lower-case word (letters, digits, hyphens) names ``queries/NAME.rq``: a word that names
+    no query is an error rather than being sent to the parser as (certainly broken) SPARQL.
+    """
+    candidate = sparql_or_name.strip()
+    if not _NAME.fullmatch(candidate):
+        return sparql_or_name, None
+    path = project.queries_dir / f"{candidate}.rq"
+    if not path.is_file():
+        raise QueryError(
+            f"unknown named query '{candidate}'; `canada-korea query --list` shows them"
+        )
+    return _read_named(path).text, candidate
+
+
+def prepare(text: str, *, allow_service: bool = False, local: bool = True) -> PreparedQuery:
+    """Parse ``text`` with the project prefixes predeclared and refuse what must not run.
+
+    Refused: updates (the graph is read-only), ``SERVICE`` unless ``allow_service``, and, when the
+    query runs ``local``-ly, ``FROM``/``FROM NAMED`` (rdflib would download the named graphs; an
+    endpoint resolves them against its own store, so there they are passed through).
+    """
+    try:
+        parsed = parseQuery(text)
+    except ParseBaseException as error:
+        if not any(
+            line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()
+        ):
+            raise QueryError("the query is empty (only blanks and comments)") from error
+        if _is_update(text):
+            raise QueryError(
+                "updates are refused: the graph is read-only "
+                "(INSERT, DELETE, LOAD, CLEAR, … are not run)"
+            ) from error
+        message = re.sub(r"\s*\(at char \d+\).*$", "", str(error), flags=re.DOTALL)
+        raise QueryError(
+            f"SPARQL syntax error: {message}", line=error.lineno, column=error.col
+        ) from error
+    if not allow_service and any(
+        node.name == "ServiceGraphPattern" for node in _comp_values(parsed)
+    ):
+        raise QueryError(
+            "SERVICE is refused: queries do not touch the network unless you pass --allow-service"
+        )
+    try:
+        query = translateQuery(parsed, base=None, initNs=dict(PREFIXES))
+    except Exception as error:
+        # rdflib raises bare Exceptions for mistakes it finds after parsing (an undeclared
+        # prefix, a variable grouped wrongly); they are the user's, so they are reported.
+        raise _translation_error(text, error) from error
+    if local and "datasetClause" in query.algebra and query.algebra["datasetClause"]:
+        raise QueryError(
+            "FROM and FROM NAMED are refused: datasets are not loaded from the web; "
+            "the query runs over the project's graph"
+        )
+    body = parsed[1]
+    declared = frozenset(
+        str(decl.prefix or "") for decl in parsed[0] if getattr(decl, "name", "") == "PrefixDecl"
+    )
+    return PreparedQuery(
+        text=text,
+        form=_FORMS[body.name],
+        query=query,
+        declared_prefixes=declared,
+        has_values_clause="valuesClause" in body and body["valuesClause"] is not None,
+    )
+
+
+def _is_update(text: str) -> bool:
+    """Whether ``text`` is a SPARQL update with at least one operation (a bare prologue, or
+    nothing at all, also parses as an update: that is an empty query, not an update)."""
+    try:
+        update = parseUpdate(text)
+    except ParseBaseException:
+        return False
+    # CompValue.get answers a missing key with the key's own name: test membership instead.
+    return "request" in update and bool(update["request"])
+
+
+def _comp_values(node: object) -> Iterator[CompValue]:
+    """Every node of a parse tree, however deeply nested (``SERVICE`` may hide in ``EXISTS``)."""
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _comp_values(value)
+    elif isinstance(node, ParseResults | list | tuple):
+        for item in node:
+            yield from _comp_values(item)
+
+
+def _translation_error(text: str, error: Exception) -> QueryError:
+    message = str(error)
+    unknown = re.match(r"Unknown namespace prefix : (\S*)", message)
+    if unknown is None:
+        return QueryError(f"SPARQL error: {message}")
+    prefix = unknown.group(1)
+    line = column = None
+    found = re.search(rf"(?<![\w.-]){re.escape(prefix)}:", text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    known = ", ".join(name for name, _iri in PREFIXES)
+    return QueryError(
+        f"unknown prefix '{prefix}:'; declare it with PREFIX or use one of {known}",
+        line=line,
+        column=column,
+    )
+
+
+def binding_term(value: object) -> Identifier:
+    """The RDF term a caller's binding stands for.
+
+    rdflib terms are kept; a string is an IRI when written ``<iri>`` or as a CURIE with one of the
+    project prefixes (``ckr:korean-war``), else a plain literal; other values (int, Decimal, bool,
+    date) become typed literals, so ``516`` matches ``"516"^^xsd:integer``.
+    """
+    if isinstance(value, Identifier):
+        return value
+    if isinstance(value, str):
+        namespaces = dict(PREFIXES)
+        curie = _CURIE.fullmatch(value)
+        if curie and curie.group(1) in namespaces:
+            return URIRef(namespaces[curie.group(1)] + curie.group(2))
+        iri = _IRI.fullmatch(value)
+        if iri:
+            return URIRef(iri.group(1))
+    return Literal(value)
+
+
+def _terms(bindings: Mapping[str, object] | None) -> dict[str, Identifier]:
+    terms: dict[str, Identifier] = {}
+    for name, value in (bindings or {}).items():
+        match = _VARIABLE.fullmatch(name)
+        if match is None:
+            raise QueryError(f"'{name}' is not a SPARQL variable name to bind")
+        terms[match.group(1)] = binding_term(value)
+    return terms
+
+
+def run_query(
+    text: str,
+    graph: Graph | None = None,
+    *,
+    endpoint: str | None = None,
+    bindings: Mapping[str, object] | None = None,
+    allow_service: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Result:
+    """Run a SPARQL query over ``graph`` (rdflib's engine) or on a SPARQL 1.1 ``endpoint``.
+
+    ``bindings`` maps variable names to values (see :func:`binding_term`). Locally they are
+    rdflib's ``initBindings``: the variables are bound before evaluation. On an endpoint they are
+    sent as a trailing ``VALUES`` clause, which SPARQL joins with the solutions before projection:
+    the same answer whenever the variable is in scope at the top level of the query (for an
+    aggregate query, when it is one of the GROUP BY keys).
+
+    The answer is a complete, in-memory :class:`Result` (rows read, graph parsed). Every user
+    mistake, refusal, engine failure, time-out or endpoint failure raises :class:`QueryError`.
+    """
+    prepared = prepare(text, allow_service=allow_service, local=endpoint is None)
+    terms = _terms(bindings)
+    if endpoint is not None:
+        return _run_on_endpoint(endpoint, prepared, terms, timeout)
+    if graph is None:
+        raise ValueError("run_query needs a graph or an endpoint")
+    return _run_forked(graph, prepared, terms, timeout)
+
+
+def _run_forked(
+    graph: Graph, prepared: PreparedQuery, terms: dict[str, Identifier], timeout: float
+) -> Result:
+    """Evaluate in a forked child so that a runaway query can be stopped; the fork shares the
+    parsed graph (copy-on-write), so nothing is re-parsed or pickled on the way in."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_evaluate_in_child, args=(sender, graph, prepared, terms), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"the query took longer than {timeout:g} s and was stopped")
+        kind, payload = receiver.recv()
+    except EOFError as error:
+        child.join()
+        raise QueryError(
+            f"the query process ended without an answer (exit code {child.exitcode})"
+        ) from error
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if kind == "error":
+        raise QueryError(payload.decode("utf-8"))
+    return _decode(prepared.form, payload)
+
+
+def _evaluate_in_child(
+    sender: Connection, graph: Graph, prepared: PreparedQuery, terms: dict[str, Identifier]
+) -> None:
+    """The child's whole life: evaluate, serialise, send one message, exit."""
+    try:
+        result = graph.query(prepared.query, initBindings=terms)
+        payload = _encode(result)
+    except Exception as error:
+        # The boundary with rdflib's engine: it fails on some valid queries (ORDER BY STR(?x)
+        # with ?x unbound raises TypeError in its sort). Report it as the engine's failure,
+        # named and with its message, rather than a traceback from a child process.
+        message = f"rdflib's SPARQL engine failed on this query: {type(error).__name__}: {error}"
+        sender.send(("error", message.encode("utf-8")))
+    else:
+        sender.send(("result", payload))
+    sender.close()
+
+
+def _encode(result: Result) -> bytes:
+    if result.type in GRAPH_FORMS:
+        return result.graph.serialize(format="nt", encoding="utf-8")  # type: ignore[union-attr]
+    return result.serialize(format="json") or b""
+
+
+def _decode(form: str, payload: bytes) -> Result:
+    if form in GRAPH_FORMS:
+        graph = new_graph()
+        graph.parse(data=payload.decode("utf-8"), format="nt")
+        result = Result(form)
+        result.graph = graph
+        return result
+    return Result.parse(io.BytesIO(payload), format="json")
+
+
+def _run_on_endpoint(
+    endpoint: str, prepared: PreparedQuery, terms: dict[str, Identifier], timeout: float
+) -> Result:
+    """POST the query as a form (``query=``), asking for SPARQL JSON or N-Triples.
+
+    ``timeout`` bounds each wait on the connection (urllib's meaning), not the whole transfer;
+    the endpoint's own time limit, if it has one, applies on its side.
+    """
+    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        raise QueryError(f"the endpoint must be an http or https URL, not '{endpoint}'")
+    text = _endpoint_text(prepared, terms)
+    kind = "graph" if prepared.form in GRAPH_FORMS else "results"
+    request = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": _ACCEPT[kind],
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+    except urllib.error.HTTPError as error:
+        detail = _first_line(error.read())
+        raise QueryError(
+            f"the endpoint {endpoint} answered {error.code} {error.reason}"
+            + (f": {detail}" if detail else "")
+        ) from error
+    except TimeoutError as error:
+        raise QueryError(
+            f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
+        ) from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise QueryError(
+                f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
+            ) from error
+        raise QueryError(f"cannot reach the endpoint {endpoint}: {error.reason}") from error
+    except OSError as error:
+        raise QueryError(f"cannot reach the endpoint {endpoint}: {error}") from error
+    try:
+        return _decode(prepared.form, payload)
+    except (ValueError, KeyError, TypeError, NTriplesError) as error:
+        raise QueryError(
+            f"the endpoint {endpoint} did not answer in {_ACCEPT[kind]}: {error}"
+        ) from error
+
+
+def _endpoint_text(prepared: PreparedQuery, terms: dict[str, Identifier]) -> str:
+    """The query as sent: project PREFIX lines the query does not declare itself, the user's
+    text, then the bindings as a trailing VALUES clause."""
+    prologue = "".join(
+        f"PREFIX {prefix}: <{iri}>\n"
+        for prefix, iri in PREFIXES
+        if prefix not in prepared.declared_prefixes
+    )
+    values = ""
+    if terms:
+        if prepared.has_values_clause:
+            raise QueryError(
+                "bindings cannot be sent to an endpoint for a query that ends with its own "
+                "VALUES clause; add the values to that clause instead"
+            )
+        names = " ".join(f"?{name}" for name in terms)
+        row = " ".join(_ntriples(term) for term in terms.values())
+        values = f"\nVALUES ({names}) {{ ({row}) }}\n"
+    return prologue + prepared.text + values
+
+
+def _first_line(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace").strip()
+    return text.splitlines()[0].strip() if text else ""
+
+
+def serialize_result(
+    result: Result, fmt: str, namespace_manager: NamespaceManager | None = None
+) -> bytes:
+    """``result`` as bytes in ``fmt``: one of :data:`SELECT_FORMATS` for SELECT and ASK, one of
+    :data:`GRAPH_FORMATS` for CONSTRUCT and DESCRIBE.
+
+    csv, json and xml are the W3C SPARQL 1.1 result formats, tsv the W3C TSV format (terms in
+    N-Triples form); ASK in csv/tsv is one column ``_askResult`` holding ``true`` or ``false``.
+    ``table`` is aligned text for people: IRIs prefixed with ``namespace_manager`` (by default
+    the project prefixes), literals as their plain value, then ``(N rows)``. Graph output is
+    deterministic: triples sorted for nt and table, JSON-LD compacted with the project context
+    inline (never fetched).
+    """
+    manager = namespace_manager or new_graph().namespace_manager
+    if result.type in GRAPH_FORMS:
+        return _serialize_graph(result, fmt, manager)
+    if fmt not in SELECT_FORMATS:
+        raise QueryError(
+            f"unknown format '{fmt}' for {result.type} results; choose one of "
+            + ", ".join(SELECT_FORMATS)
+        )
+    if result.type == "ASK" and fmt in ("csv", "tsv", "table"):
+        return _serialize_ask(bool(result.askAnswer), fmt)
+    if fmt == "table":
+        return _select_table(result, manager).encode("utf-8")
+    if fmt == "tsv":
+        return _select_tsv(result).encode("utf-8")
+    return result.serialize(format=fmt, encoding="utf-8") or b""
+
+
+def _serialize_ask(answer: bool, fmt: str) -> bytes:
+    word = "true" if answer else "false"
+    if fmt == "csv":
+        return f"{ASK_HEADER}\r\n{word}\r\n".encode()
+    if fmt == "tsv":
+        return f"?{ASK_HEADER}\n{word}\n".encode()
+    return f"{word}\n".encode()
+
+
+def _variables(result: Result) -> list[Variable]:
+    return list(result.vars or [])
+
+
+def _select_tsv(result: Result) -> str:
+    """W3C SPARQL 1.1 TSV: a ``?var`` header, then one line per solution, terms in N-Triples
+    form (tabs and newlines inside literals escaped), an unbound variable an empty field."""
+    variables = _variables(result)
+    lines = ["\t".join(f"?{var}" for var in variables)]
+    for row in result.bindings:
+        cells = [row.get(var) for var in variables]
+        lines.append("\t".join("" if term is None else _ntriples(term) for term in cells))
+    return "\n".join(lines) + "\n"
+
+
+def _ntriples(term: Identifier) -> str:
+    """A term as N-Triples writes it, every literal quoted and escaped (never triple quotes)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        escaped = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{escaped}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{escaped}"^^<{term.datatype}>'
+        return f'"{escaped}"'
+    return term.n3()
+
+
+def _select_table(result: Result, manager: NamespaceManager) -> str:
+    variables = _variables(result)
+    rows = [[row.get(var) for var in variables] for row in result.bindings]
+    count = len(rows)
+    footer = f"({count} row{'' if count == 1 else 's'})"
+    return _table([str(var) for var in variables], rows, manager, footer)
+
+
+def _serialize_graph(result: Result, fmt: str, manager: NamespaceManager) -> bytes:
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(
+            f"unknown format '{fmt}' for {result.type} results; choose one of "
+            + ", ".join(GRAPH_FORMATS)
+        )
+    graph = new_graph()
+    graph += result.graph  # type: ignore[operator]
+    if fmt == "turtle":
+        return graph.serialize(format="turtle", encoding="utf-8")
+    if fmt == "json-ld":
+        return canonical_jsonld(graph)
+    if fmt == "nt":
+        return sorted_ntriples(graph) if len(graph) else b""
+    triples = sorted(graph, key=lambda triple: tuple(_ntriples(term) for term in triple))
+    count = len(triples)
+    footer = f"({count} triple{'' if count == 1 else 's'})"
+    rows: list[list[Identifier | None]] = [list(triple) for triple in triples]
+    return _table(["subject", "predicate", "object"], rows, manager, footer).encode("utf-8")
+
+
+def _table(
+    header: list[str],
+    rows: list[list[Identifier | None]],
+    manager: NamespaceManager,
+    footer: str,
+) -> str:
+    """Aligned columns separated by two spaces, numbers right-aligned, widths measured as a
+    terminal shows them (Hangul takes two cells)."""
+    cells = [[_cell(term, manager) for term in row] for row in rows]
+    numeric = [
+        bool(rows) and all(_is_number(row[i]) or row[i] is None for row in rows)
+        for i in range(len(header))
+    ]
+    widths = [
+        max([_width(name)] + [_width(row[i]) for row in cells]) for i, name in enumerate(header)
+    ]
+
+    def line(values: list[str]) -> str:
+        padded = [_pad(value, widths[i], right=numeric[i]) for i, value in enumerate(values)]
+        return "  ".join(padded).rstrip()
+
+    lines = [line(header), line(["-" * width for width in widths])]
+    lines.extend(line(row) for row in cells)
+    lines.append(footer)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(term: Identifier | None, manager: NamespaceManager) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return term.n3(manager)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term).replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _is_number(term: Identifier | None) -> bool:
+    if not isinstance(term, Literal):
+        return False
+    value = term.toPython()
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return is_number or term.datatype == XSD.decimal
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    space = " " * (width - _width(text))
+    return space + text if right else text + space
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "GRAPH_FORMATS",
+    "SELECT_FORMATS",
+    "NamedQuery",
+    "PreparedQuery",
+    "binding_term",
+    "named_queries",
+    "prepare",
+    "resolve",
+    "run_query",
+    "serialize_result",
+]

@@ -1,0 +1,700 @@
+"""The query library: named queries, safe execution, both engines agreeing, result formats, and
+a real SPARQL endpoint (Oxigraph's server) answering like the local engine.
+
+Rows are compared by meaning: numbers by value (Oxigraph writes ``65.0`` as ``65``), other terms
+by their N-Triples form. The order of rows is checked by the golden answers in
+``test_queries.py``; here rows are compared as multisets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.compare import isomorphic
+from rdflib.query import Result
+
+import canada_korea
+from canada_korea.cli import main
+from canada_korea.errors import QueryError
+from canada_korea.load import Project
+from canada_korea.namespaces import CKR, PREFIXES, new_graph
+from canada_korea.publish import BuildReport
+from canada_korea.query import (
+    DEFAULT_TIMEOUT,
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    binding_term,
+    named_queries,
+    prepare,
+    resolve,
+    run_query,
+    serialize_result,
+)
+
+from .conftest import CASES
+from .test_queries import BINDINGS
+
+UPDATE_REFUSED = (
+    "updates are refused: the graph is read-only (INSERT, DELETE, LOAD, CLEAR, … are not run)"
+)
+SERVICE_REFUSED = (
+    "SERVICE is refused: queries do not touch the network unless you pass --allow-service"
+)
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+# One row per kind of term a result can hold: IRIs, language-tagged and typed literals, an
+# unbound variable, Hangul, and a literal with a tab, quotes, a comma and a newline.
+MIXED_SELECT = """
+SELECT ?statistic ?label ?value ?qualifier ?odd ?korean WHERE {
+    ?statistic a ck:Statistic ; rdfs:label ?label ; ck:value ?value .
+    FILTER(?statistic IN (ckr:stat-humanitarian-funding, ckr:stat-working-holiday-youth,
+                          ckr:stat-canadian-war-dead))
+    FILTER(LANG(?label) = "en")
+    OPTIONAL { ?statistic ck:qualifier ?qualifier }
+    BIND(IF(?value = 516, "tab\\there, \\"quoted\\"\\nnew line", ?nothing) AS ?odd)
+    BIND(STRLANG("김정은", "ko") AS ?korean)
+}
+ORDER BY ?statistic
+"""
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+CONSTRUCT = "CONSTRUCT { ckr:csp ?p ?o } WHERE { ckr:csp ?p ?o }"
+
+
+def _key(term: object) -> object:
+    """A term as compared across engines: numbers by value, everything else by N-Triples."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype in (XSD_INTEGER, XSD_DECIMAL):
+        return Decimal(str(term.toPython()))
+    return term.n3()  # type: ignore[attr-defined]
+
+
+def _rows(result: Result, name: str | None = None) -> list[tuple[object, ...]]:
+    """Rows as comparable keys. Shipped queries avoid GROUP_CONCAT of labels: SPARQL leaves its
+    order undefined, and rdflib and Oxigraph do differ."""
+    variables = list(result.vars or [])
+    rows = [tuple(_key(binding.get(var)) for var in variables) for binding in result.bindings]
+    return sorted(rows, key=repr)
+
+
+def _oxigraph_result(store: ox.Store, text: str, bindings: dict[str, object]) -> Result:
+    """Oxigraph's answer read back by rdflib's own SPARQL JSON parser."""
+    substitutions = {
+        ox.Variable(var): ox.NamedNode(str(binding_term(value))) for var, value in bindings.items()
+    }
+    answer = store.query(text, prefixes=dict(PREFIXES), substitutions=substitutions)
+    data = answer.serialize(format=ox.QueryResultsFormat.JSON)
+    return Result.parse(io.BytesIO(data), format="json")
+
+
+@pytest.fixture(scope="module")
+def dump(built: BuildReport) -> Path:
+    return built.dist / "canada-korea.nt"
+
+
+@pytest.fixture(scope="module")
+def graph(dump: Path) -> Graph:
+    """The published graph, parsed once for the module (read-only)."""
+    graph = new_graph()
+    graph.parse(dump, format="nt")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def store(dump: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+NAMES = [query.name for query in named_queries(Project(Path(__file__).resolve().parents[1]))]
+
+
+# --- named queries --------------------------------------------------------------------------
+
+
+def test_named_queries_are_sorted_and_described(project: Project) -> None:
+    queries = named_queries(project)
+    assert len(queries) >= 20
+    assert [query.name for query in queries] == sorted(query.name for query in queries)
+    for query in queries:
+        assert query.path == project.queries_dir / f"{query.name}.rq"
+        assert query.text.splitlines()[0] == f"# {query.description}"
+
+
+def test_resolve_reads_a_named_query(project: Project) -> None:
+    text, name = resolve("csp-pillars", project)
+    assert name == "csp-pillars"
+    assert text == (project.queries_dir / "csp-pillars.rq").read_text("utf-8")
+
+
+def test_resolve_passes_sparql_through(project: Project) -> None:
+    assert resolve("ASK { ?s ?p ?o }", project) == ("ASK { ?s ?p ?o }", None)
+
+
+def test_resolve_refuses_an_unknown_named_query(project: Project) -> None:
+    with pytest.raises(QueryError) as caught:
+        resolve("no-such-query", project)
+    assert str(caught.value) == (
+        "unknown named query 'no-such-query'; `canada-korea query --list` shows them"
+    )
+
+
+# --- both engines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_named_query_gives_the_same_rows_on_rdflib_and_oxigraph(
+    name: str, project: Project, graph: Graph, store: ox.Store
+) -> None:
+    text, _ = resolve(name, project)
+    bindings = BINDINGS.get(name, {})
+    local = run_query(text, graph, bindings=bindings)
+    rows = _rows(local, name)
+    assert rows
+    assert _rows(_oxigraph_result(store, text, bindings), name) == rows
+
+
+def test_bound_document_limits_the_facts_to_that_document(project: Project, graph: Graph) -> None:
+    text, _ = resolve("facts-from-document", project)
+    bound = run_query(text, graph, bindings={"document": "ckr:gc-canada-dprk"})
+    facts = {row[Variable("fact")] for row in bound.bindings}
+    assert {row[Variable("document")] for row in bound.bindings} == {CKR["gc-canada-dprk"]}
+    per_document = run_query(resolve("facts-per-document", project)[0], graph)
+    counts = {
+        str(row[Variable("file")])[:3]: int(row[Variable("facts")])  # type: ignore[call-overload]
+        for row in per_document.bindings
+    }
+    assert len(facts) == counts["004"]
+    every = run_query(text, graph)
+    assert len({row[Variable("document")] for row in every.bindings}) == 5
+
+
+# --- bindings -------------------------------------------------------------------------------
+
+
+def test_binding_values_become_rdf_terms() -> None:
+    assert binding_term("ckr:korean-war") == CKR["korean-war"]
+    assert binding_term("<https://example.org/x>") == URIRef("https://example.org/x")
+    assert binding_term(516) == Literal(516)
+    assert binding_term(Decimal("38.9")) == Literal(Decimal("38.9"))
+    assert binding_term("unknown:prefix") == Literal("unknown:prefix")
+    assert binding_term("plain text") == Literal("plain text")
+
+
+def test_bindings_constrain_the_query(graph: Graph) -> None:
+    result = run_query(
+        "SELECT ?value WHERE { ?statistic ck:value ?value }",
+        graph,
+        bindings={"?statistic": "ckr:stat-canadian-war-dead"},
+    )
+    assert [row[Variable("value")] for row in result.bindings] == [Literal(516)]
+    ask = "ASK { ckr:stat-canadian-war-dead ck:value ?value }"
+    assert run_query(ask, graph, bindings={"value": 516}).askAnswer is True
+    assert run_query(ask, graph, bindings={"value": 517}).askAnswer is False
+
+
+def test_bindings_refuse_a_name_that_is_not_a_variable(graph: Graph) -> None:
+    with pytest.raises(QueryError, match="'not a name' is not a SPARQL variable name"):
+        run_query("ASK {}", graph, bindings={"not a name": 1})
+
+
+# --- refusals and errors --------------------------------------------------------------------
+
+
+def test_syntax_error_gives_line_and_column(graph: Graph) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query("SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?s = ) }", graph)
+    assert caught.value.message.startswith("SPARQL syntax error: Expected")
+    assert (caught.value.line, caught.value.column) == (3, 3)
+
+
+def test_unknown_prefix_is_reported_where_it_is_used(graph: Graph) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query("SELECT * WHERE {\n  ?s foo:bar ?o }", graph)
+    assert caught.value.message.startswith("unknown prefix 'foo:'")
+    assert (caught.value.line, caught.value.column) == (2, 6)
+
+
+def test_query_may_redeclare_a_project_prefix(graph: Graph) -> None:
+    text = "PREFIX ck: <https://example.org/other/>\nASK { ?s ck:value ?v }"
+    assert run_query(text, graph).askAnswer is False
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { ckr:a ckr:b ckr:c }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+    ],
+)
+def test_updates_are_refused(update: str, graph: Graph) -> None:
+    size = len(graph)
+    with pytest.raises(QueryError) as caught:
+        run_query(update, graph)
+    assert caught.value.message == UPDATE_REFUSED
+    assert len(graph) == size
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "ASK { ?s ?p ?o FILTER EXISTS { SERVICE SILENT <http://example.org/q> { ?s ?q ?r } } }",
+    ],
+)
+def test_service_is_refused_unless_allowed(text: str, graph: Graph) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query(text, graph)
+    assert caught.value.message == SERVICE_REFUSED
+    assert prepare(text, allow_service=True).form in ("SELECT", "ASK")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://example.org/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
+def test_datasets_from_the_web_are_refused(text: str, graph: Graph) -> None:
+    with pytest.raises(QueryError, match=r"^FROM and FROM NAMED are refused"):
+        run_query(text, graph)
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_query_is_refused(text: str, graph: Graph) -> None:
+    with pytest.raises(QueryError, match=r"^the query is empty"):
+        run_query(text, graph)
+
+
+def test_engine_failure_is_a_query_error(graph: Graph) -> None:
+    text = (
+        "SELECT ?qualifier WHERE { ?s ck:value ?v OPTIONAL { ?s ck:qualifier ?qualifier } }"
+        " ORDER BY STR(?qualifier)"
+    )
+    with pytest.raises(QueryError, match=r"^rdflib's SPARQL engine failed on this query: "):
+        run_query(text, graph)
+
+
+def test_slow_query_is_stopped_and_the_next_one_runs(graph: Graph) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query(SLOW_QUERY, graph, timeout=0.5)
+    assert caught.value.message == "the query took longer than 0.5 s and was stopped"
+    assert multiprocessing.active_children() == []
+    assert run_query("ASK { ckr:korean-war ?p ?o }", graph).askAnswer is True
+    assert DEFAULT_TIMEOUT > 1
+
+
+def test_run_query_needs_a_graph_or_an_endpoint() -> None:
+    with pytest.raises(ValueError, match="needs a graph or an endpoint"):
+        run_query("ASK {}")
+
+
+@given(
+    st.sampled_from(NAMES),
+    st.integers(min_value=0, max_value=2000),
+    st.integers(min_value=1, max_value=40),
+    st.text(alphabet="{}()?<>\"'#.;,:^@!=*\n PREFIXSELECTck", max_size=8),
+)
+@settings(max_examples=60, deadline=None)
+def test_mangled_queries_raise_only_query_errors(
+    name: str, start: int, length: int, insert: str
+) -> None:
+    """Cut a span out of a real query and put odd characters there: the check either passes
+    or says what is wrong; no parser exception escapes."""
+    text = (Path(__file__).resolve().parents[1] / "queries" / f"{name}.rq").read_text("utf-8")
+    start = min(start, len(text))
+    mangled = text[:start] + insert + text[start + length :]
+    try:
+        prepare(mangled)
+    except QueryError as error:
+        assert error.message
+
+
+# --- result formats -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed(graph: Graph) -> Result:
+    return run_query(MIXED_SELECT, graph)
+
+
+def _same_bindings(left: Result, right: Result) -> None:
+    assert [str(var) for var in left.vars or []] == [str(var) for var in right.vars or []]
+    assert [dict(row) for row in left.bindings] == [dict(row) for row in right.bindings]
+
+
+def test_select_has_every_kind_of_term(mixed: Result) -> None:
+    rows = mixed.bindings
+    assert len(rows) == 3
+    assert any(Variable("qualifier") not in row for row in rows)
+    assert any("\t" in str(row.get(Variable("odd"), "")) for row in rows)
+
+
+def test_csv_is_the_w3c_format(mixed: Result) -> None:
+    data = serialize_result(mixed, "csv")
+    assert data.endswith(b"\r\n") and b"\r\n" in data.rstrip(b"\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0] == ["statistic", "label", "value", "qualifier", "odd", "korean"]
+    expected = [[str(row.get(var, "")) for var in mixed.vars or []] for row in mixed.bindings]
+    assert rows[1:] == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_result_format_parses_back_to_the_same_bindings(mixed: Result, fmt: str) -> None:
+    data = serialize_result(mixed, fmt)
+    _same_bindings(Result.parse(io.BytesIO(data), format=fmt), mixed)
+
+
+def test_json_is_the_w3c_format(mixed: Result) -> None:
+    document = json.loads(serialize_result(mixed, "json"))
+    assert document["head"]["vars"] == ["statistic", "label", "value", "qualifier", "odd", "korean"]
+    first = document["results"]["bindings"][0]
+    assert first["statistic"] == {"type": "uri", "value": str(CKR["stat-canadian-war-dead"])}
+    assert first["value"]["datatype"] == str(XSD_INTEGER)
+    assert first["korean"] == {"type": "literal", "value": "김정은", "xml:lang": "ko"}
+
+
+def test_tsv_header_and_terms(mixed: Result) -> None:
+    lines = serialize_result(mixed, "tsv").decode("utf-8").split("\n")
+    assert lines[0] == "?statistic\t?label\t?value\t?qualifier\t?odd\t?korean"
+    first = lines[1].split("\t")
+    assert first[0] == f"<{CKR['stat-canadian-war-dead']}>"
+    assert first[2] == f'"516"^^<{XSD_INTEGER}>'
+    assert first[4] == '"tab\\there, \\"quoted\\"\\nnew line"'
+
+
+def test_table_prefixes_iris_and_counts_rows(mixed: Result) -> None:
+    lines = serialize_result(mixed, "table").decode("utf-8").splitlines()
+    assert lines[0].split() == ["statistic", "label", "value", "qualifier", "odd", "korean"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert re.split(r"\s{2,}", lines[2])[:3] == [
+        "ckr:stat-canadian-war-dead",
+        "Canadian dead in the Korean War",
+        "516",
+    ]
+    assert "ck:upTo" in "\n".join(lines)
+    assert lines[-1] == "(3 rows)"
+    widths = {len(line.rstrip()) for line in lines[:2]}
+    assert len(widths) == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", b"_askResult\r\ntrue\r\n"),
+        ("tsv", b"?_askResult\ntrue\n"),
+        ("table", b"true\n"),
+    ],
+)
+def test_ask_in_tabular_formats(graph: Graph, fmt: str, expected: bytes) -> None:
+    assert serialize_result(run_query("ASK { ?s ?p ?o }", graph), fmt) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_ask_parses_back(graph: Graph, fmt: str) -> None:
+    for text, answer in (("ASK { ckr:csp ?p ?o }", True), ("ASK { ckr:nothing ?p ?o }", False)):
+        data = serialize_result(run_query(text, graph), fmt)
+        assert Result.parse(io.BytesIO(data), format=fmt).askAnswer is answer
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nt"])
+def test_graph_formats_parse_back_isomorphic(graph: Graph, fmt: str) -> None:
+    result = run_query(CONSTRUCT, graph)
+    data = serialize_result(result, fmt)
+    assert data == serialize_result(run_query(CONSTRUCT, graph), fmt)
+    back = Graph().parse(data=data.decode("utf-8"), format=fmt)
+    assert len(back) > 5
+    assert isomorphic(back, result.graph)  # type: ignore[arg-type]
+
+
+def test_nt_is_sorted_and_json_ld_has_the_context_inline(graph: Graph) -> None:
+    result = run_query(CONSTRUCT, graph)
+    lines = serialize_result(result, "nt").decode("utf-8").splitlines()
+    assert lines == sorted(lines)
+    document = json.loads(serialize_result(result, "json-ld"))
+    assert document["@context"]["ckr"] == str(CKR)
+
+
+def test_describe_and_graph_table(graph: Graph) -> None:
+    result = run_query("DESCRIBE ckr:csp", graph)
+    lines = serialize_result(result, "table").decode("utf-8").splitlines()
+    assert lines[0].split() == ["subject", "predicate", "object"]
+    assert lines[-1] == f"({len(result.graph)} triples)"  # type: ignore[arg-type]
+    assert any(line.startswith("ckr:csp  rdf:type") for line in lines)
+
+
+def test_unknown_formats_are_refused(graph: Graph) -> None:
+    assert "turtle" not in SELECT_FORMATS and "csv" not in GRAPH_FORMATS
+    with pytest.raises(QueryError, match="unknown format 'turtle' for SELECT results"):
+        serialize_result(run_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", graph), "turtle")
+    with pytest.raises(QueryError, match="unknown format 'csv' for CONSTRUCT results"):
+        serialize_result(run_query(CONSTRUCT, graph), "csv")
+
+
+# --- a real SPARQL endpoint -----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def endpoint(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph's own server, loaded with the dump, on a port chosen now; stopped afterwards."""
+    executable = Path(sys.executable).parent / "oxigraph"
+    assert executable.exists(), (
+        "the `oxigraph` server comes with the test extra: pip install -e '.[test]'"
+    )
+    location = tmp_path_factory.mktemp("oxigraph")
+    subprocess.run(
+        [executable, "load", "--location", location, "--file", dump],
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    server = subprocess.Popen(
+        [executable, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
+            try:
+                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "oxigraph did not answer within 30 s"
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stderr.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_named_query_on_an_endpoint_matches_the_local_answer(
+    name: str, project: Project, graph: Graph, endpoint: str
+) -> None:
+    text, _ = resolve(name, project)
+    bindings = BINDINGS.get(name, {})
+    remote = run_query(text, endpoint=endpoint, bindings=bindings)
+    assert _rows(remote, name) == _rows(run_query(text, graph, bindings=bindings), name)
+
+
+def test_graph_and_ask_queries_on_an_endpoint(graph: Graph, endpoint: str) -> None:
+    remote = run_query(CONSTRUCT, endpoint=endpoint)
+    assert isomorphic(remote.graph, run_query(CONSTRUCT, graph).graph)  # type: ignore[arg-type]
+    ask = "ASK { ckr:stat-canadian-war-dead ck:value ?value }"
+    assert run_query(ask, endpoint=endpoint, bindings={"value": 516}).askAnswer is True
+    assert run_query(ask, endpoint=endpoint, bindings={"value": 517}).askAnswer is False
+
+
+def test_endpoint_errors_carry_the_status_and_message(endpoint: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query("ASK { ?s ?p ?o }", endpoint=endpoint.replace("/query", "/nowhere"))
+    assert "answered 404" in caught.value.message
+    # Oxigraph refuses what rdflib accepts: a variable both bound by BIND and already in scope.
+    with pytest.raises(QueryError, match=r"answered 400 Bad Request: \S"):
+        run_query("SELECT * WHERE { ?s ?p ?o . BIND(1 AS ?o) }", endpoint=endpoint)
+
+
+def test_unreachable_endpoint_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match=r"^cannot reach the endpoint http://127.0.0.1:"):
+        run_query("ASK {}", endpoint=f"http://127.0.0.1:{_free_port()}/query", timeout=5)
+
+
+def test_endpoint_must_be_http() -> None:
+    with pytest.raises(QueryError, match="must be an http or https URL"):
+        run_query("ASK {}", endpoint="file:///etc/passwd")
+
+
+def test_endpoint_bindings_need_a_query_without_its_own_values(endpoint: str) -> None:
+    text = "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { ckr:csp }"
+    with pytest.raises(QueryError, match="ends with its own VALUES clause"):
+        run_query(text, endpoint=endpoint, bindings={"p": "rdf:type"})
+
+
+# --- the command line: `canada-korea query` ---------------------------------------------------
+
+
+def cli(
+    capsys: pytest.CaptureFixture[str], project: Project, *argv: object
+) -> tuple[int, str, str]:
+    code = main(["--project", str(project.root), "query", *(str(arg) for arg in argv)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_lists_the_named_queries(built_project: Project, capsys) -> None:
+    code, out, _ = cli(capsys, built_project, "--list")
+    names = [line.split()[0] for line in out.splitlines()]
+    assert code == 0
+    assert names == [named.name for named in named_queries(built_project)]
+    assert len(names) >= 20
+    assert "csp-pillars  " in out or "csp-pillars " in out
+
+
+def test_cli_named_query_as_a_table(built_project: Project, capsys) -> None:
+    code, out, err = cli(capsys, built_project, "csp-pillars")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "position  pillar",
+        "--------  "
+        + "-" * len("CSP pillar 4: climate change, the environment and sustainability"),
+        "       1  CSP pillar 1: values and human rights",
+        "       2  CSP pillar 2: security and defence",
+        "       3  CSP pillar 3: economic prosperity and security",
+        "       4  CSP pillar 4: climate change, the environment and sustainability",
+        "       5  CSP pillar 5: health and culture",
+        "(5 rows)",
+    ]
+
+
+def test_cli_query_from_a_file_as_csv(built_project: Project, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "dead.rq"
+    path.write_text("SELECT ?v WHERE { ckr:stat-canadian-war-dead ck:value ?v }", "utf-8")
+    code, out, _ = cli(capsys, built_project, "-f", path, "--format", "csv")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out, newline=""))) == [["v"], ["516"]]
+
+
+def test_cli_json_output_is_sparql_results_json(built_project: Project, capsys) -> None:
+    code, out, _ = cli(capsys, built_project, "trade-balance", "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    [row] = document["results"]["bindings"]
+    assert Decimal(row["balance"]["value"]) == Decimal("-4.6")
+
+
+def test_cli_output_file_is_written_whole(built_project: Project, tmp_path: Path, capsys) -> None:
+    target = tmp_path / "pillars.tsv"
+    code, out, _ = cli(capsys, built_project, "csp-pillars", "--format", "tsv", "--output", target)
+    assert (code, out) == (0, "")
+    assert target.read_text("utf-8").splitlines()[0] == "?position\t?pillar"
+    assert [p.name for p in tmp_path.iterdir()] == ["pillars.tsv"]
+
+
+def test_cli_bind_fixes_a_variable(built_project: Project, capsys) -> None:
+    code, out, _ = cli(
+        capsys,
+        built_project,
+        "facts-from-document",
+        "--bind",
+        "document=ckr:news-defence-conference",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert code == 0
+    assert rows and all(row["document"].endswith("/id/news-defence-conference") for row in rows)
+
+
+def test_cli_construct_as_turtle(built_project: Project, capsys) -> None:
+    code, out, _ = cli(capsys, built_project, CONSTRUCT, "--format", "turtle")
+    graph = Graph().parse(data=out, format="turtle")
+    assert code == 0
+    assert (CKR["csp"], None, None) in graph
+
+
+def test_cli_ask_answers_with_its_exit_code(built_project: Project, capsys) -> None:
+    assert cli(capsys, built_project, "ASK { ckr:korean-war a ck:War }")[:2] == (0, "true\n")
+    assert cli(capsys, built_project, "ASK { ckr:korean-war a ck:Summit }")[:2] == (1, "false\n")
+
+
+def test_cli_on_an_endpoint_gives_the_local_answer(
+    built_project: Project, endpoint: str, capsys
+) -> None:
+    local = cli(capsys, built_project, "casualties-by-fate", "--format", "csv")
+    remote = cli(
+        capsys, built_project, "casualties-by-fate", "--format", "csv", "--endpoint", endpoint
+    )
+    assert remote == local
+    assert local[0] == 0
+
+
+BAD_QUERIES = {
+    "service.rq": "Error: {path}: SERVICE is refused: queries do not touch the network unless"
+    " you pass --allow-service",
+    "insert.rq": "Error: {path}: updates are refused: the graph is read-only"
+    " (INSERT, DELETE, LOAD, CLEAR, … are not run)",
+    "syntax-error.rq": "Error: {path}:3:3: SPARQL syntax error: Expected SelectQuery,"
+    " found 'FILTER'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_QUERIES))
+def test_cli_bad_query_exit_code_and_message(name: str, built_project: Project, capsys) -> None:
+    path = CASES / "bad" / name
+    code, out, err = cli(capsys, built_project, "-f", path)
+    assert (code, out, err) == (2, "", BAD_QUERIES[name].format(path=path) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["no-such-query"],
+            "Error: unknown named query 'no-such-query'; `canada-korea query --list` shows them",
+        ),
+        (["-f", "missing.rq"], "Error: missing.rq: cannot read the query:"),
+        (["csp-pillars", "--format", "turtle"], "Error: unknown format 'turtle' for SELECT"),
+        (["csp-pillars", "--bind", "oops"], "Error: --bind takes NAME=VALUE, not 'oops'"),
+        (
+            [
+                "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                "--timeout",
+                "0.5",
+            ],
+            "Error: the query took longer than 0.5 s and was stopped",
+        ),
+    ],
+)
+def test_cli_refusals(argv: list[str], message: str, built_project: Project, capsys) -> None:
+    code, out, err = cli(capsys, built_project, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+    assert "Traceback" not in err
+
+
+def test_api_query_runs_named_queries_with_bindings(built_project: Project) -> None:
+    result = canada_korea.query("source-of-fact", project=built_project)
+    assert {str(row.file) for row in result} == {
+        "000_cb871b86bc0543f5.txt",
+        "001_2f870c38f5897081.txt",
+    }
+    bound = canada_korea.query(
+        "SELECT ?v WHERE { ?s ck:value ?v }", project=built_project, s="ckr:stat-lost-at-sea"
+    )
+    assert [int(row.v) for row in bound] == [5]

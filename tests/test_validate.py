@@ -1,0 +1,346 @@
+"""`canada-korea validate` and `canada_korea.validate`: contributions are checked against the
+shapes in the context of the published graph, with reports a person can act on, exit codes
+0/1/2, and never a traceback whatever the bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+import canada_korea
+from canada_korea.cli import main
+from canada_korea.errors import CanadaKoreaError
+from canada_korea.load import Project, parse_contribution
+from canada_korea.namespaces import CKR
+from canada_korea.publish import published_graph, published_shapes
+from canada_korea.validate import validate_contributions, validate_graph
+
+from .conftest import CASES, ROOT
+
+EXAMPLES = ROOT / "examples"
+BAD = CASES / "bad"
+
+
+@pytest.fixture
+def project(built_project: Project) -> Project:
+    """Validation reads the published dumps of the built scratch checkout."""
+    return built_project
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _validate(project: Project, *paths: Path, input_format: str | None = None):
+    return canada_korea.validate(list(paths), project=project, input_format=input_format)
+
+
+# --- the examples the README uses ---------------------------------------------------------
+
+
+def test_conforming_example_exits_0(project: Project, capsys) -> None:
+    code, out, err = run(
+        capsys, "--project", project.root, "validate", EXAMPLES / "csp-pillar-count.ttl"
+    )
+    assert (code, out, err) == (0, "Conforms: 0 violation(s), 0 warning(s).\n", "")
+
+
+def test_missing_source_is_reported_with_file_and_line(project: Project, capsys) -> None:
+    path = EXAMPLES / "missing-source.ttl"
+    code, out, _err = run(capsys, "--project", project.root, "validate", path)
+    assert code == 1
+    assert out.splitlines() == [
+        "Violations (1)",
+        f"  {path}:7: ckr:stat-csp-pillars ck:statedIn",
+        "      a fact needs a source: cite the section that states it with ck:statedIn"
+        " (a ck:Section) [cksh:FactShape-statedIn]",
+        "Does not conform: 1 violation(s), 0 warning(s).",
+    ]
+
+
+def test_typos_point_at_each_offending_line(project: Project) -> None:
+    result = _validate(project, EXAMPLES / "typos.ttl")
+    found = {(entry.line, entry.shape) for entry in result.entries}
+    assert found == {
+        (11, "IllTypedLiteral"),
+        (11, "cksh:DatedShape-date"),
+        (13, "cksh:EndNotBeforeStartShape"),
+        (14, "UndefinedTerm"),
+    }
+    assert not result.conforms
+
+
+def test_reused_iri_untyped_resource_and_known_triple(project: Project) -> None:
+    result = _validate(project, EXAMPLES / "reused-iri.ttl")
+    by_check = {entry.shape: entry for entry in result.entries}
+    conflict = by_check["ConflictingType"]
+    assert conflict.message == (
+        "ckr:canada already exists as ck:Country; ck:Person conflicts (reused IRI?)"
+    )
+    assert conflict.line == 8
+    assert by_check["UntypedResource"].focus == "ckr:new-thing"
+    assert by_check["AlreadyPublished"].severity == "Warning"
+    assert by_check["AlreadyPublished"].value == '"Canada"@en'
+
+
+def test_compatible_subclass_type_is_not_a_conflict(project: Project, tmp_path: Path) -> None:
+    patch = tmp_path / "subclass.ttl"
+    patch.write_text(
+        "@prefix ck: <https://w3id.org/canada-korea/def/> .\n"
+        "@prefix ckr: <https://w3id.org/canada-korea/id/> .\n"
+        "ckr:dapa a ck:Organization .\n",
+        encoding="utf-8",
+    )
+    result = _validate(project, patch)
+    assert not [e for e in result.entries if e.shape == "ConflictingType"]
+
+
+# --- report formats --------------------------------------------------------------------------
+
+
+def test_json_report(project: Project, capsys) -> None:
+    path = EXAMPLES / "typos.ttl"
+    code, out, _ = run(capsys, "--project", project.root, "validate", "--format", "json", path)
+    report = json.loads(out)
+    assert code == 1
+    assert report["conforms"] is False
+    assert report["violations"] == 4 and report["warnings"] == 0
+    first = report["entries"][0]
+    assert set(first) == {
+        "severity",
+        "file",
+        "line",
+        "focus",
+        "path",
+        "value",
+        "message",
+        "shape",
+        "constraint",
+    }
+    assert first["file"] == str(path)
+
+
+def test_turtle_report_is_a_shacl_validation_report(project: Project, capsys) -> None:
+    path = EXAMPLES / "typos.ttl"
+    code, out, _ = run(capsys, "--project", project.root, "validate", "--format", "turtle", path)
+    report = Graph().parse(data=out, format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert code == 1
+    assert report.value(node, SH.conforms) == Literal(False)
+    results = list(report.objects(node, SH.result))
+    assert len(results) == 4
+    assert all(report.value(r, SH.focusNode) for r in results)
+
+
+# --- input formats ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rdflib_format"),
+    [(".nt", "nt"), (".trig", "trig"), (".nq", "nquads"), (".jsonld", "json-ld")],
+)
+def test_every_input_format_gives_the_same_findings(
+    suffix: str, rdflib_format: str, project: Project, tmp_path: Path
+) -> None:
+    turtle = _validate(project, EXAMPLES / "typos.ttl")
+    graph = Graph().parse(EXAMPLES / "typos.ttl")
+    converted = tmp_path / f"typos{suffix}"
+    if rdflib_format in ("trig", "nquads"):
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        for triple in graph:
+            dataset.add(triple)
+        dataset.serialize(converted, format=rdflib_format)
+    else:
+        graph.serialize(converted, format=rdflib_format)
+    other = _validate(project, converted)
+
+    def findings(result):
+        return sorted((e.focus, e.path, e.value, e.message) for e in result.entries)
+
+    assert findings(other) == findings(turtle)
+    assert all(entry.file == str(converted) for entry in other.entries)
+
+
+def test_ntriples_lines_are_exact(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "patch.nt"
+    path.write_text(
+        "<https://w3id.org/canada-korea/id/csp> <http://www.w3.org/2000/01/rdf-schema#label>"
+        ' "Comprehensive Strategic Partnership"@en .\n'
+        "<https://w3id.org/canada-korea/id/csp> <https://w3id.org/canada-korea/def/date>"
+        ' "2022-13"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .\n',
+        encoding="utf-8",
+    )
+    result = _validate(project, path)
+    assert {(e.line, e.shape) for e in result.violations} >= {(2, "IllTypedLiteral")}
+
+
+def test_input_format_option_overrides_the_extension(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "patch.txt"
+    path.write_bytes((EXAMPLES / "csp-pillar-count.ttl").read_bytes())
+    assert _validate(project, path, input_format="turtle").conforms
+
+
+# --- bad input: exact exit code and message ---------------------------------------------------
+
+BAD_INPUTS = {
+    "empty.ttl": (2, "Error: {path}: contains no triples: nothing to validate"),
+    "binary.ttl": (2, "Error: {path}: not UTF-8 text (byte 0): RDF files must be UTF-8"),
+    "truncated.ttl": (
+        2,
+        "Error: {path}:6:16: turtle syntax error: the file ends in the middle of a statement",
+    ),
+    "unknown-prefix.ttl": (2, 'Error: {path}:3:14: turtle syntax error: Prefix "ck:" not bound'),
+    "data.txt": (
+        2,
+        "Error: {path}: unknown format (.txt): use a .ttl, .trig, .nt, .nq or .jsonld file,"
+        " or --input-format turtle|trig|nt|nquads|json-ld",
+    ),
+    "remote-context.jsonld": (
+        2,
+        'Error: {path}: the JSON-LD context "https://example.org/context.jsonld" is remote and'
+        " would need the network, which is never used: put the context inline"
+        " (dist/context.jsonld holds the project's)",
+    ),
+    "bad-json.jsonld": (
+        2,
+        "Error: {path}:4:1: JSON syntax error: Expecting property name enclosed in double quotes",
+    ),
+    "broken.nt": (2, 'Error: {path}:2: nt syntax error: Invalid line: "not closed .'),
+    "missing.ttl": (2, "Error: {path}: no such file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_exit_code_and_message(
+    name: str, project: Project, capsys, no_network: None
+) -> None:
+    path = BAD / name
+    code, out, err = run(capsys, "--project", project.root, "validate", path)
+    expected_code, message = BAD_INPUTS[name]
+    assert (code, out, err) == (expected_code, "", message.format(path=path) + "\n")
+
+
+def test_ill_typed_literal_is_a_violation_with_its_line(project: Project, capsys) -> None:
+    path = BAD / "ill-typed.ttl"
+    code, out, err = run(capsys, "--project", project.root, "validate", path)
+    assert (code, err) == (1, "")
+    assert f'  {path}:6: ckr:csp ck:date "2022-13-45"^^xsd:date' in out
+    assert "      2022-13-45 is not a valid xsd:date [IllTypedLiteral]" in out
+    assert "Traceback" not in out + err
+
+
+def test_ten_megabyte_literal(project: Project, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "huge.ttl"
+    path.write_text(
+        "@prefix ckr: <https://w3id.org/canada-korea/id/> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        f'ckr:korean-war dcterms:description "{"x" * 10_000_000}"@en .\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--project", project.root, "validate", path)
+    assert (code, err) == (1, "")
+    assert "descriptions are language-tagged sentences (en or fr), one per language" in out
+
+
+def test_validate_never_modifies_data(project: Project, capsys) -> None:
+    def digest() -> str:
+        files = sorted(ROOT.glob("data/*.ttl")) + sorted(project.root.glob("data/*.ttl"))
+        return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+
+    before = digest()
+    run(capsys, "--project", project.root, "validate", *sorted(EXAMPLES.glob("*.ttl")))
+    assert digest() == before
+
+
+# --- the Python API ----------------------------------------------------------------------------
+
+
+def test_api_validates_a_graph(project: Project) -> None:
+    graph = Graph()
+    graph.add((CKR["csp"], URIRef("https://w3id.org/canada-korea/def/positon"), Literal(1)))
+    result = canada_korea.validate(graph, project=project)
+    assert not result.conforms
+    [entry] = result.violations
+    assert (entry.shape, entry.file, entry.line) == ("UndefinedTerm", "", None)
+
+
+def test_api_load_returns_the_published_graph(project: Project) -> None:
+    graph = canada_korea.load(project)
+    assert (CKR["korean-war"], RDF.type, None) in graph
+    assert canada_korea.load(project) is graph
+
+
+def test_focused_validation_of_a_patch_equals_full_validation(project: Project) -> None:
+    published = published_graph(project)
+    shapes = published_shapes(project)
+    contribution = parse_contribution(EXAMPLES / "typos.ttl")
+    focused = validate_contributions([contribution], published, shapes)
+    combined = Graph()
+    for triple in (*published, *contribution.graph):
+        combined.add(triple)
+    combined.namespace_manager = published.namespace_manager
+    full = validate_graph(combined, shapes)
+    beyond_graph_checks = {
+        "IllTypedLiteral",
+        "ConflictingType",
+        "UntypedResource",
+        "AlreadyPublished",
+    }
+    shacl = {
+        (e.focus, e.path, e.value, e.message)
+        for e in focused.entries
+        if e.shape not in beyond_graph_checks
+    }
+    assert shacl == {(e.focus, e.path, e.value, e.message) for e in full.entries}
+
+
+# --- whatever the bytes ------------------------------------------------------------------------
+
+SEED = (EXAMPLES / "csp-pillar-count.ttl").read_text("utf-8")
+
+
+@st.composite
+def mutated_turtle(draw: st.DrawFn) -> str:
+    text = SEED
+    for _ in range(draw(st.integers(1, 4))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["delete", "insert", "duplicate"]))
+        if action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 20)) :]
+        elif action == "insert":
+            alphabet = string.printable + "\"'<>@^:;.,[](){}#\\é한\x00"
+            text = text[:position] + draw(st.text(alphabet, max_size=12)) + text[position:]
+        else:
+            text = text[:position] + text[position : position + 40] + text[position:]
+    return text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=mutated_turtle())
+def test_validate_never_crashes_on_mutated_turtle(
+    text: str, project: Project, tmp_path: Path
+) -> None:
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
+    path = tmp_path / "mutated.ttl"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        result = _validate(project, path)
+    except CanadaKoreaError as error:
+        assert str(error).startswith(str(path))
+    else:
+        assert isinstance(result.conforms, bool)
