@@ -7,6 +7,14 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,3 +77,52 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def free_port() -> int:
+    """A port nothing listens on now, chosen by the system: tests never use fixed ports."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_server(command: list[object], probe: str, limit: float = 60.0) -> Iterator[None]:
+    """Run ``command`` as a server, poll ``probe`` until it answers (any HTTP status), and stop
+    it afterwards; if it dies or never answers, the failure shows what it printed."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(part) for part in command], stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + limit
+            while True:
+                try:
+                    with urllib.request.urlopen(probe, timeout=1):
+                        break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        output = log.read().decode("utf-8", "replace")
+                        raise AssertionError(f"{command[0]} did not answer:\n{output}") from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_project: Project) -> Iterator[str]:
+    """``python -m canada_korea serve`` over the built scratch checkout, on a free port."""
+    port = free_port()
+    command = [sys.executable, "-m", "canada_korea", "--project", built_project.root, "serve"]
+    url = f"http://127.0.0.1:{port}"
+    with running_server([*command, "--port", port], url + "/"):
+        yield url

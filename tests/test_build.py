@@ -26,7 +26,12 @@ DUMPS = {"canada-korea.ttl": "turtle", "canada-korea.nt": "nt", "canada-korea.js
 
 
 def _dist_bytes(project: Project) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(project.dist_dir.iterdir())}
+    """Every published file (the dumps and the static site), by path within dist/."""
+    return {
+        str(path.relative_to(project.dist_dir)): path.read_bytes()
+        for path in sorted(project.dist_dir.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(DUMPS))

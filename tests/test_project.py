@@ -31,7 +31,14 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["build", "--help"], ["validate", "--help"], ["query", "--help"]]
+    "argv",
+    [
+        ["--help"],
+        ["build", "--help"],
+        ["validate", "--help"],
+        ["query", "--help"],
+        ["serve", "--help"],
+    ],
 )
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

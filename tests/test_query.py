@@ -13,11 +13,8 @@ import io
 import json
 import multiprocessing
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -48,7 +45,7 @@ from canada_korea.query import (
     serialize_result,
 )
 
-from .conftest import CASES
+from .conftest import CASES, free_port, running_server
 from .test_queries import BINDINGS
 
 UPDATE_REFUSED = (
@@ -456,12 +453,6 @@ def test_unknown_formats_are_refused(graph: Graph) -> None:
 # --- a real SPARQL endpoint -----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Oxigraph's own server, loaded with the dump, on a port chosen now; stopped afterwards."""
@@ -475,32 +466,11 @@ def endpoint(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/query"
-    server = subprocess.Popen(
-        [executable, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-            try:
-                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "oxigraph did not answer within 30 s"
-                time.sleep(0.05)
+    command = [executable, "serve-read-only", "--location", location]
+    with running_server([*command, "--bind", f"127.0.0.1:{port}"], f"{url}?query=ASK%7B%7D"):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stderr.close()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -532,7 +502,7 @@ def test_endpoint_errors_carry_the_status_and_message(endpoint: str) -> None:
 
 def test_unreachable_endpoint_is_a_query_error() -> None:
     with pytest.raises(QueryError, match=r"^cannot reach the endpoint http://127.0.0.1:"):
-        run_query("ASK {}", endpoint=f"http://127.0.0.1:{_free_port()}/query", timeout=5)
+        run_query("ASK {}", endpoint=f"http://127.0.0.1:{free_port()}/query", timeout=5)
 
 
 def test_endpoint_must_be_http() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import validate as validate_triples
 from .errors import CanadaKoreaError, InputError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
+from .namespaces import BASE
 from .publish import BuildReport, build, published_graph
 from .query import (
     DEFAULT_TIMEOUT,
@@ -28,6 +29,7 @@ from .query import (
     run_query,
     serialize_result,
 )
+from .serve import SERVE_TIMEOUT
 from .validate import ValidationResult
 
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -162,6 +164,48 @@ def _parser() -> argparse.ArgumentParser:
         help=f"stop a query after this many seconds (default: {DEFAULT_TIMEOUT:g})",
     )
     query_parser.set_defaults(run=_query)
+
+    serve_parser = _subcommand(
+        commands,
+        "serve",
+        help="serve the published graph: Linked Data pages and a SPARQL endpoint",
+        description="Serve the published graph over HTTP (built first when the dumps are missing "
+        "or older than the sources): every resource and ontology term as HTML, Turtle, JSON-LD "
+        "or N-Triples by content negotiation, the landing page, timeline, search and ontology "
+        "documentation, the dumps, and a read-only SPARQL 1.1 endpoint at /sparql.",
+    )
+    serve_parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    serve_parser.add_argument(
+        "--port", type=int, default=8000, help="the port to listen on (default: 8000)"
+    )
+    serve_parser.add_argument(
+        "--base",
+        metavar="URL",
+        default=BASE,
+        help="write IRIs under this URL instead, such as the address the server is reached at "
+        f"(default: the canonical {BASE})",
+    )
+    serve_parser.add_argument(
+        "--sparql-endpoint",
+        metavar="URL",
+        help="answer /sparql by running the queries on this SPARQL 1.1 endpoint where the dumps "
+        "were loaded (default: none, the built-in Oxigraph workers answer)",
+    )
+    serve_parser.add_argument(
+        "--timeout",
+        type=float,
+        default=SERVE_TIMEOUT,
+        help=f"stop a SPARQL query after this many seconds (default: {SERVE_TIMEOUT:g})",
+    )
+    serve_parser.add_argument(
+        "--get",
+        metavar="PATH",
+        help="answer one GET of PATH in-process, print the body and exit: 0 when the status is "
+        "200, 1 otherwise (default: serve until interrupted)",
+    )
+    serve_parser.set_defaults(run=_serve)
     return parser
 
 
@@ -221,6 +265,24 @@ def _query(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(output)
         sys.stdout.flush()
     return EXIT_NO if result.type == "ASK" and not result.askAnswer else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Imported here: the web framework costs a third of a second that other commands skip.
+    from .serve.app import Settings, create_app, get_once, run
+
+    settings = Settings(base=args.base, sparql_endpoint=args.sparql_endpoint, timeout=args.timeout)
+    app = create_app(find_project(args.project), settings)
+    if args.get is None:
+        run(app, args.host, args.port)
+        return EXIT_OK
+    status, body = get_once(app, args.get)
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+    if status != 200:
+        print(f"Error: GET {args.get} answered {status}", file=sys.stderr)
+        return EXIT_NO
+    return EXIT_OK
 
 
 def _binding(item: str) -> tuple[str, str]:

@@ -87,6 +87,10 @@ def build(project: Project, source_date_epoch: str | None = None) -> BuildReport
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))
     try:
         files = write_dumps(graph, shapes, project, staging, modified)
+        # Imported here: the site's modules import canada_korea.query, which imports this one.
+        from .site import write_site
+
+        write_site(staging, project)
         _swap_in(staging, project.dist_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,412 @@
+"""Values as people read them, in English, French or Korean: dates at the precision the graph
+holds, numbers with the language's separators, statistics as a phrase ("more than 26,000
+people"), and the few words of the pages themselves.
+
+Hand-written rather than taken from a locale library: three languages, a dozen words, and the
+output must not depend on the machine's locale settings (the static site is byte-identical).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ko": "한국어"}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "site": "Canada–Korea relations",
+        "home": "Home",
+        "timeline": "Timeline",
+        "ontology": "Ontology",
+        "sparql": "SPARQL",
+        "search": "Search",
+        "search_label": "Search the labels",
+        "types": "Type",
+        "names": "Names",
+        "properties": "Properties",
+        "sources": "Sources",
+        "incoming": "Referenced by",
+        "value": "Value",
+        "formats": "This description as",
+        "dataset": "Dataset",
+        "size": "{triples} triples about {subjects} subjects, in {classes} classes.",
+        "classes": "Classes",
+        "instances": "Resources",
+        "examples": "Examples",
+        "queries": "Questions in SPARQL",
+        "run": "run",
+        "query_text": "query",
+        "dumps": "Downloads",
+        "file": "File",
+        "media_type": "Media type",
+        "bytes": "Bytes",
+        "licence": "Licence",
+        "licence_text": "The data is published under {licence}.",
+        "cite": "How to cite",
+        "documents": "Source documents",
+        "results": "{count} results for “{query}”.",
+        "no_results": "Nothing found for “{query}”.",
+        "yes": "yes",
+        "no": "no",
+        "date": "Date",
+        "end": "End",
+        "label": "Label",
+        "comment": "Comment",
+        "domain": "Domain",
+        "range": "Range",
+        "superclasses": "Subclass of",
+        "subclasses": "Subclasses",
+        "superproperties": "Subproperty of",
+        "shapes": "Constrained by the shapes",
+        "uses": "Triples using it",
+        "object_properties": "Object properties",
+        "datatype_properties": "Datatype properties",
+        "values": "Controlled values",
+        "documentation": "Documentation of this term",
+        "query_form": "Ask a SPARQL query",
+        "query_help": "The prefixes ck:, ckr:, rdfs:, skos:, dcterms: and the others of the "
+        "project are predeclared. Updates and SERVICE are refused.",
+        "answer": "Answer",
+        "truncated": "Only the first {rows} rows are shown.",
+        "error": "Error",
+        "languages": "Language",
+        "version": "Version",
+        "download": "Download",
+        "iri": "IRI",
+    },
+    "fr": {
+        "site": "Relations Canada–Corée",
+        "home": "Accueil",
+        "timeline": "Chronologie",
+        "ontology": "Ontologie",
+        "sparql": "SPARQL",
+        "search": "Rechercher",
+        "search_label": "Rechercher dans les libellés",
+        "types": "Type",
+        "names": "Noms",
+        "properties": "Propriétés",
+        "sources": "Sources",
+        "incoming": "Cité par",
+        "value": "Valeur",
+        "formats": "Cette description en",
+        "dataset": "Jeu de données",
+        "size": "{triples} triplets sur {subjects} sujets, en {classes} classes.",
+        "classes": "Classes",
+        "instances": "Ressources",
+        "examples": "Exemples",
+        "queries": "Questions en SPARQL",
+        "run": "exécuter",
+        "query_text": "requête",
+        "dumps": "Téléchargements",
+        "file": "Fichier",
+        "media_type": "Type de média",
+        "bytes": "Octets",
+        "licence": "Licence",
+        "licence_text": "Les données sont publiées sous {licence}.",
+        "cite": "Comment citer",
+        "documents": "Documents sources",
+        "results": "{count} résultats pour « {query} ».",
+        "no_results": "Aucun résultat pour « {query} ».",
+        "yes": "oui",
+        "no": "non",
+        "date": "Date",
+        "end": "Fin",
+        "label": "Libellé",
+        "comment": "Commentaire",
+        "domain": "Domaine",
+        "range": "Portée",
+        "superclasses": "Sous-classe de",
+        "subclasses": "Sous-classes",
+        "superproperties": "Sous-propriété de",
+        "shapes": "Contraint par les formes",
+        "uses": "Triplets qui l'emploient",
+        "object_properties": "Propriétés d'objet",
+        "datatype_properties": "Propriétés de données",
+        "values": "Valeurs contrôlées",
+        "documentation": "Documentation de ce terme",
+        "query_form": "Poser une requête SPARQL",
+        "query_help": "Les préfixes ck:, ckr:, rdfs:, skos:, dcterms: et les autres du projet "
+        "sont prédéclarés. Les mises à jour et SERVICE sont refusés.",
+        "answer": "Réponse",
+        "truncated": "Seules les {rows} premières lignes sont montrées.",
+        "error": "Erreur",
+        "languages": "Langue",
+        "version": "Version",
+        "download": "Télécharger",
+        "iri": "IRI",
+    },
+    "ko": {
+        "site": "캐나다–한국 관계",
+        "home": "홈",
+        "timeline": "연표",
+        "ontology": "온톨로지",
+        "sparql": "SPARQL",
+        "search": "검색",
+        "search_label": "레이블 검색",
+        "types": "유형",
+        "names": "이름",
+        "properties": "속성",
+        "sources": "출처",
+        "incoming": "이 항목을 가리키는 링크",
+        "value": "값",
+        "formats": "이 설명의 다른 형식",
+        "dataset": "데이터셋",
+        "size": "{subjects}개 주어에 대한 트리플 {triples}개, 클래스 {classes}개.",
+        "classes": "클래스",
+        "instances": "자원",
+        "examples": "예시",
+        "queries": "SPARQL 질의",
+        "run": "실행",
+        "query_text": "질의",
+        "dumps": "다운로드",
+        "file": "파일",
+        "media_type": "미디어 유형",
+        "bytes": "바이트",
+        "licence": "라이선스",
+        "licence_text": "데이터는 {licence} 라이선스로 공개됩니다.",
+        "cite": "인용 방법",
+        "documents": "출처 문서",
+        "results": "“{query}” 검색 결과 {count}건.",
+        "no_results": "“{query}”에 대한 결과가 없습니다.",
+        "yes": "예",
+        "no": "아니요",
+        "date": "날짜",
+        "end": "종료",
+        "label": "레이블",
+        "comment": "설명",
+        "domain": "도메인",
+        "range": "범위",
+        "superclasses": "상위 클래스",
+        "subclasses": "하위 클래스",
+        "superproperties": "상위 속성",
+        "shapes": "제약하는 SHACL 셰이프",
+        "uses": "사용하는 트리플",
+        "object_properties": "객체 속성",
+        "datatype_properties": "데이터 속성",
+        "values": "통제 값",
+        "documentation": "이 용어의 문서",
+        "query_form": "SPARQL 질의하기",
+        "query_help": "ck:, ckr:, rdfs:, skos:, dcterms: 등 프로젝트의 접두사는 미리 선언되어 "
+        "있습니다. 갱신과 SERVICE는 거부됩니다.",
+        "answer": "답",
+        "truncated": "처음 {rows}행만 표시합니다.",
+        "error": "오류",
+        "languages": "언어",
+        "version": "버전",
+        "download": "다운로드",
+        "iri": "IRI",
+    },
+}
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
+    _SKOS + "Concept": {"en": "concept", "fr": "concept", "ko": "개념"},
+    _SKOS + "altLabel": {"en": "also known as", "fr": "autre nom", "ko": "다른 이름"},
+    _SKOS + "editorialNote": {"en": "editorial note", "fr": "note éditoriale", "ko": "편집 주석"},
+    _DCTERMS + "title": {"en": "title", "fr": "titre", "ko": "제목"},
+    _DCTERMS + "publisher": {"en": "publisher", "fr": "éditeur", "ko": "발행처"},
+    _DCTERMS + "language": {"en": "language", "fr": "langue", "ko": "언어"},
+    _DCTERMS + "isPartOf": {"en": "part of", "fr": "fait partie de", "ko": "소속"},
+    _DCTERMS + "license": {"en": "licence", "fr": "licence", "ko": "라이선스"},
+    _DCTERMS + "creator": {"en": "creator", "fr": "créateur", "ko": "작성자"},
+    _DCTERMS + "created": {"en": "created", "fr": "créé", "ko": "작성일"},
+    _DCTERMS + "modified": {"en": "modified", "fr": "modifié", "ko": "수정일"},
+    _RDFS + "comment": {"en": "comment", "fr": "commentaire", "ko": "설명"},
+    _RDFS + "subClassOf": {"en": "subclass of", "fr": "sous-classe de", "ko": "상위 클래스"},
+    _RDFS + "subPropertyOf": {"en": "subproperty of", "fr": "sous-propriété de", "ko": "상위 속성"},
+    _RDFS + "domain": {"en": "domain", "fr": "domaine", "ko": "도메인"},
+    _RDFS + "range": {"en": "range", "fr": "portée", "ko": "범위"},
+    _OWL + "sameAs": {"en": "same as", "fr": "identique à", "ko": "동일 항목"},
+    _SKOS + "exactMatch": {"en": "exact match", "fr": "correspondance exacte", "ko": "정확히 일치"},
+    _SKOS + "closeMatch": {"en": "close match", "fr": "correspondance proche", "ko": "근접 일치"},
+    _OWL + "versionInfo": {"en": "version", "fr": "version", "ko": "버전"},
+    _OWL + "versionIRI": {"en": "version IRI", "fr": "IRI de version", "ko": "버전 IRI"},
+    "http://www.w3.org/ns/org#subOrganizationOf": {
+        "en": "part of the organisation",
+        "fr": "fait partie de l'organisation",
+        "ko": "상위 조직",
+    },
+}
+"""Names for the terms of other vocabularies the pages show as properties; the graph labels
+only its own terms."""
+
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+}
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATE = re.compile(r"(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
+_NUMBER = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?")
+
+# Units as a phrase around the number: (singular, plural) where {n} is the number.
+UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    "person": {
+        "en": ("{n} person", "{n} people"),
+        "fr": ("{n} personne", "{n} personnes"),
+        "ko": ("{n}명", "{n}명"),
+    },
+    "item": {
+        "en": ("{n} item", "{n} items"),
+        "fr": ("{n} élément", "{n} éléments"),
+        "ko": ("{n}개", "{n}개"),
+    },
+    "kilometre": {"en": ("{n} km", "{n} km"), "fr": ("{n} km", "{n} km"), "ko": ("{n}km", "{n}km")},
+    "percent": {"en": ("{n}%", "{n}%"), "fr": ("{n}\u00a0%", "{n}\u00a0%"), "ko": ("{n}%", "{n}%")},
+    "year": {
+        "en": ("{n} year", "{n} years"),
+        "fr": ("{n} an", "{n} ans"),
+        "ko": ("{n}년", "{n}년"),
+    },
+    "rank": {
+        "en": ("rank {n}", "rank {n}"),
+        "fr": ("rang {n}", "rang {n}"),
+        "ko": ("{n}위", "{n}위"),
+    },
+}
+# Scales by language, (singular, plural); Korean writes the whole amount instead.
+SCALES: dict[str, dict[str, tuple[str, str]]] = {
+    "million": {"en": ("million", "million"), "fr": ("million", "millions")},
+    "billion": {"en": ("billion", "billion"), "fr": ("milliard", "milliards")},
+    "trillion": {"en": ("trillion", "trillion"), "fr": ("billion", "billions")},
+}
+# Qualifiers as a phrase around the amount, for the languages the ontology has no label in.
+QUALIFIERS = {
+    "moreThan": {"en": "more than {a}", "fr": "plus de {a}", "ko": "{a} 이상"},
+    "upTo": {"en": "up to {a}", "fr": "jusqu'à {a}", "ko": "최대 {a}"},
+    "approximately": {"en": "approximately {a}", "fr": "environ {a}", "ko": "약 {a}"},
+}
+
+
+def format_number(lexical: str, lang: str) -> str:
+    """A decimal or integer lexical form with the language's separators, keeping the digits
+    written (``21.87`` stays two decimals): ``26,000`` in English, ``26 000`` in French."""
+    match = _NUMBER.fullmatch(lexical.strip())
+    if match is None or not (match.group(2) or match.group(3)):
+        return lexical
+    sign, whole, fraction = match.group(1), match.group(2) or "0", match.group(3)
+    group = "\u202f" if lang == "fr" else ","
+    point = "," if lang == "fr" else "."
+    whole = whole.lstrip("0") or "0"
+    grouped = ""
+    while len(whole) > 3:
+        grouped = group + whole[-3:] + grouped
+        whole = whole[:-3]
+    text = ("-" if sign == "-" else "") + whole + grouped
+    return text + (point + fraction if fraction else "")
+
+
+def format_date(lexical: str, datatype: str, lang: str) -> str:
+    """An ``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` at exactly its precision:
+    ``1950``, ``September 2022``, ``27 July 1953`` (and their French and Korean forms)."""
+    match = _DATE.match(lexical)
+    if match is None or datatype not in (XSD + "gYear", XSD + "gYearMonth", XSD + "date"):
+        return lexical
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if datatype == XSD + "gYear" or month is None:
+        return f"{year}년" if lang == "ko" else year
+    if lang == "ko":
+        text = f"{year}년 {int(month)}월"
+        return text + (f" {int(day)}일" if datatype == XSD + "date" and day else "")
+    month_name = MONTHS.get(lang, MONTHS["en"])[int(month) - 1]
+    if datatype == XSD + "gYearMonth" or day is None:
+        return f"{month_name} {year}"
+    day_text = "1er" if lang == "fr" and int(day) == 1 else str(int(day))
+    return f"{day_text} {month_name} {year}"
+
+
+def is_date(datatype: str) -> bool:
+    return datatype in (XSD + "gYear", XSD + "gYearMonth", XSD + "date")
+
+
+def is_number(datatype: str) -> bool:
+    return datatype in (XSD + "integer", XSD + "decimal", XSD + "nonNegativeInteger")
+
+
+def format_statistic(
+    value: str,
+    lang: str,
+    *,
+    unit: str | None = None,
+    currency: str | None = None,
+    scale: str | None = None,
+    factor: str | None = None,
+    qualifier: str | None = None,
+) -> tuple[str, str | None]:
+    """A statistic as a phrase, and the whole amount when a scale multiplies it.
+
+    ``unit``, ``scale`` and ``qualifier`` are the local names of the controlled values
+    (``person``, ``billion``, ``moreThan``): ``("more than 26,000 people", None)``,
+    ``("21.87 billion CAD", "21,870,000,000 CAD")``. Korean gives the whole amount in the phrase.
+    """
+    number = format_number(value, lang)
+    whole = None
+    if scale and factor:
+        try:
+            product = Decimal(value) * Decimal(factor)
+        except InvalidOperation:
+            product = None
+        if product is not None:
+            whole = format_number(_plain(product), lang)
+    plural = _is_plural(value)
+    if whole and lang == "ko":
+        amount = whole
+    elif scale:
+        words = SCALES.get(scale, {}).get(lang) or SCALES.get(scale, {}).get("en") or (scale,) * 2
+        amount = f"{number} {words[1] if plural else words[0]}"
+    else:
+        amount = number
+    if currency:
+        amount = f"{amount} {currency}"
+        whole = f"{whole} {currency}" if whole else None
+    elif unit in UNITS:
+        forms = UNITS[unit].get(lang, UNITS[unit]["en"])
+        amount = (forms[1] if plural else forms[0]).format(n=amount)
+    if qualifier in QUALIFIERS:
+        amount = QUALIFIERS[qualifier][lang if lang in QUALIFIERS[qualifier] else "en"].format(
+            a=amount
+        )
+    return amount, (None if lang == "ko" else whole)
+
+
+def _plain(number: Decimal) -> str:
+    """A Decimal without exponent or trailing fractional zeros: ``21870000000``, ``1.5``."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _is_plural(value: str) -> bool:
+    try:
+        return abs(Decimal(value)) != 1
+    except InvalidOperation:
+        return True

@@ -1,0 +1,599 @@
+"""HTML for people: the pages of resources, terms, the ontology, the landing page, the timeline,
+search and the SPARQL form, rendered from Jinja2 templates with autoescaping.
+
+The server and the static site render the same pages with the same links. Links are relative
+and name files, so they resolve on any static host and on the server alike:
+
+    id/korean-war.html        the page of ckr:korean-war (English)
+    id/korean-war.fr.html     the same in French (``.ko.html`` Korean)
+    id/korean-war.ttl         its description in Turtle (``.jsonld``, ``.nt``)
+    def/Statistic.html        an ontology term;  ontology/index.html  the ontology
+    index.html, timeline.html, search.html, dumps/NAME, queries/NAME.rq, static/style.css
+
+A page's language is part of its file name, so the language switch on every page links to the
+page's variants, and every link on a page keeps its language.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyoxigraph as ox
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .description import Description, describe
+from .formatting import (
+    LANGUAGE_NAMES,
+    MESSAGES,
+    WELL_KNOWN_LABELS,
+    format_date,
+    format_number,
+    format_statistic,
+    is_date,
+    is_number,
+)
+from .publication import (
+    DCTERMS,
+    LABEL,
+    LANGUAGES,
+    OWL,
+    RDFS,
+    TYPE,
+    XSD,
+    Publication,
+    node,
+)
+
+DESCRIPTION = ox.NamedNode(DCTERMS + "description")
+IS_PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
+LICENCE_NAMES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
+RDF_DOCUMENTS = (
+    ("ttl", "text/turtle", "Turtle"),
+    ("jsonld", "application/ld+json", "JSON-LD"),
+    ("nt", "application/n-triples", "N-Triples"),
+)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative links from the page at ``path`` (``id/korean-war``: no extension) in ``lang``."""
+
+    path: str
+    lang: str
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+    def page(self, target: str, lang: str | None = None) -> str:
+        """The HTML page ``target`` (``id/csp``, ``index``) in ``lang`` (default: this one)."""
+        lang = lang or self.lang
+        return f"{self.root}{target}{'' if lang == LANGUAGES[0] else '.' + lang}.html"
+
+    def file(self, target: str) -> str:
+        """Any other file of the site, such as ``dumps/canada-korea.nt``."""
+        return self.root + target
+
+
+@dataclass(frozen=True)
+class Value:
+    """One thing shown on a page: text, where it links to, its language and machine form."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    title: str | None = None
+    datetime: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A property and its values (or, for incoming links, the resources that use it)."""
+
+    prop: Value
+    values: list[Value]
+
+
+@dataclass(frozen=True)
+class Source:
+    document: Value
+    section: Value
+
+
+@dataclass
+class TermDoc:
+    """One class, property or controlled value in the ontology documentation."""
+
+    anchor: str
+    label: str
+    curie: str
+    iri: str
+    page: str
+    labels: list[tuple[str, str]]
+    comments: list[tuple[str, str]]
+    facts: list[Row] = field(default_factory=list)
+    shapes: list[Value] = field(default_factory=list)
+    count: int = 0
+
+
+def page_path(publication: Publication, iri: str) -> str | None:
+    """The site path of ``iri``'s page (``id/csp``), or None when it has none here."""
+    if iri == publication.ontology_iri:
+        return "ontology/index"
+    if not publication.is_page(iri):
+        return None
+    for prefix, folder in (("ckr", "id/"), ("ck", "def/")):
+        namespace = publication.prefixes[prefix]
+        if iri.startswith(namespace):
+            return folder + iri[len(namespace) :]
+    return None
+
+
+@cache
+def environment() -> Environment:
+    """The templates, autoescaped, failing loudly on an undefined name; built once."""
+    env = Environment(
+        loader=PackageLoader("canada_korea.serve", "templates"),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["number"] = lambda value, lang: format_number(str(value), lang)
+    env.filters["quote"] = lambda text: urllib.parse.quote(text, safe="")
+    return env
+
+
+class Renderer:
+    """Renders the pages of one publication. ``sparql`` is the href of a SPARQL endpoint
+    relative to the site root (the server's ``sparql``), or None for the static site."""
+
+    def __init__(self, publication: Publication, sparql: str | None = None) -> None:
+        self.publication = publication
+        self.sparql = sparql
+        self.env = environment()
+
+    # --- the frame every page shares ---------------------------------------------------------
+
+    def _render(
+        self,
+        template: str,
+        links: Links,
+        title: str,
+        *,
+        lang_query: str = "",
+        alternates: Iterable[tuple[str, str]] = (),
+        search_query: str = "",
+        **context: object,
+    ) -> str:
+        lang = links.lang
+        lang_links = [
+            (code, LANGUAGE_NAMES[code], self._variant(links, code) + lang_query, code == lang)
+            for code in LANGUAGES
+        ]
+        return self.env.get_template(template).render(
+            lang=lang,
+            t=MESSAGES[lang],
+            links=links,
+            title=title,
+            lang_links=lang_links,
+            alternates=list(alternates),
+            search_query=search_query,
+            sparql=links.file(self.sparql) if self.sparql else None,
+            dataset_iri=self.publication.dataset.iri,
+            licence=self._licence(),
+            citation=self.citation(),
+            **context,
+        )
+
+    def _variant(self, links: Links, lang: str) -> str:
+        if links.path == "sparql":
+            return f"{links.file('sparql')}?lang={lang}"
+        return links.page(links.path, lang)
+
+    def _licence(self) -> Value:
+        iri = self.publication.dataset.licence
+        return Value(LICENCE_NAMES.get(iri, iri), href=iri)
+
+    def citation(self) -> str:
+        """How to cite the dataset: its title, version and IRI."""
+        version = self.publication.value(self.publication.ontology_iri, node(OWL + "versionInfo"))
+        version_text = f", version {version.value}" if version is not None else ""
+        return (
+            f"canada-korea: a knowledge graph of Canada–Korea relations{version_text}, "
+            f"{self.publication.dataset.iri}"
+        )
+
+    # --- values --------------------------------------------------------------------------------
+
+    def label(self, iri: str, lang: str) -> tuple[str, str | None]:
+        """The label of ``iri`` for a page in ``lang`` and its language when it differs."""
+        labels = self.publication.labels.get(iri) or WELL_KNOWN_LABELS.get(iri, {})
+        text = labels.get(lang) or labels.get("en") or self.publication.label(iri, lang)
+        actual = next((code for code, value in labels.items() if value == text), None)
+        return text, (actual if actual and actual != lang else None)
+
+    def link(self, iri: str, links: Links) -> Value:
+        """A link to ``iri``: its page on this site, else the IRI itself; text is its label."""
+        text, text_lang = self.label(iri, links.lang)
+        path = page_path(self.publication, iri)
+        href = links.page(path) if path else iri
+        return Value(text, href=href, lang=text_lang, title=self.publication.curie(iri))
+
+    def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, links: Links) -> Value:
+        """A term as shown: a link for an IRI, dates and numbers formatted, text as written."""
+        if isinstance(term, ox.NamedNode):
+            return self.link(term.value, links)
+        if not isinstance(term, ox.Literal):
+            return Value(f"_:{term.value}")
+        if term.language:
+            return Value(term.value, lang=term.language if term.language != links.lang else None)
+        datatype = term.datatype.value
+        title = self.publication.curie(datatype)
+        if is_date(datatype):
+            return Value(
+                format_date(term.value, datatype, links.lang), title=title, datetime=term.value
+            )
+        if is_number(datatype):
+            return Value(format_number(term.value, links.lang), title=title)
+        if datatype == XSD + "boolean":
+            word = "yes" if term.value in ("true", "1") else "no"
+            return Value(MESSAGES[links.lang][word], title=title)
+        if datatype == XSD + "anyURI":
+            return Value(term.value, href=term.value, title=title)
+        return Value(term.value, title=None if datatype == XSD + "string" else title)
+
+    def _sorted(self, values: Iterable[Value]) -> list[Value]:
+        return sorted(values, key=lambda v: (v.text.casefold(), v.title or "", v.href or ""))
+
+    # --- a resource or term ----------------------------------------------------------------------
+
+    def resource(self, iri: str, lang: str) -> str | None:
+        """The page of a resource or ontology term, or None when the graph has nothing on it."""
+        description = describe(self.publication, iri)
+        path = page_path(self.publication, iri)
+        if description is None or path is None:
+            return None
+        return self.describe(description, Links(path, lang))
+
+    def describe(self, description: Description, links: Links) -> str:
+        """The page of ``description``: names, types, properties grouped by property and sorted
+        by its label, the statistic's value, sources (document and section) and incoming links."""
+        publication, lang, iri = self.publication, links.lang, description.iri
+        shown_elsewhere = {TYPE, LABEL, DESCRIPTION, publication.ck("statedIn")}
+        grouped: dict[ox.NamedNode, list[Value]] = defaultdict(list)
+        for triple in description.own:
+            if triple.predicate not in shown_elsewhere:
+                grouped[triple.predicate].append(self.value(triple.object, links))
+        incoming: dict[ox.NamedNode, list[Value]] = defaultdict(list)
+        for triple in description.incoming:
+            incoming[triple.predicate].append(self.link(triple.subject.value, links))
+        title, _ = self.label(iri, lang)
+        descriptions = publication.localized(iri, DESCRIPTION)
+        text = descriptions.get(lang) or descriptions.get("en")
+        path = links.path
+        return self._render(
+            "resource.html",
+            links,
+            title,
+            alternates=[(media, links.file(f"{path}.{ext}")) for ext, media, _ in RDF_DOCUMENTS],
+            iri=iri,
+            curie=publication.curie(iri),
+            types=self._sorted(self.link(t, links) for t in publication.types.get(iri, [])),
+            names=sorted(
+                publication.localized(iri, LABEL).items(),
+                key=lambda item: (*LANGUAGES, item[0]).index(item[0]),
+            ),
+            description=text,
+            description_lang=None if descriptions.get(lang) else "en",
+            statistic=self._statistic(iri, lang),
+            rows=self._rows(grouped, links),
+            sources=self._sources(iri, links),
+            incoming=self._rows(incoming, links),
+            documents=[(name, links.file(f"{path}.{ext}")) for ext, _, name in RDF_DOCUMENTS],
+            documentation=(
+                links.page("ontology/index") + "#" + iri.rsplit("/", 1)[-1]
+                if path.startswith("def/")
+                else None
+            ),
+        )
+
+    def _rows(self, grouped: dict[ox.NamedNode, list[Value]], links: Links) -> list[Row]:
+        rows = [
+            Row(self.link(predicate.value, links), self._sorted(values))
+            for predicate, values in grouped.items()
+        ]
+        return sorted(rows, key=lambda row: (row.prop.text.casefold(), row.prop.title or ""))
+
+    def _sources(self, iri: str, links: Links) -> list[Source]:
+        publication = self.publication
+        sources = []
+        for section in publication.objects(iri, publication.ck("statedIn")):
+            document = publication.value(section.value, IS_PART_OF)
+            position = publication.value(section.value, publication.ck("position"))
+            order = int(position.value) if isinstance(position, ox.Literal) else 0
+            sources.append(
+                (
+                    self.link(document.value, links) if document else Value(""),
+                    order,
+                    self.link(section.value, links),
+                )
+            )
+        sources.sort(key=lambda item: (item[0].text.casefold(), item[1], item[2].text))
+        return [Source(document, section) for document, _order, section in sources]
+
+    def _statistic(self, iri: str, lang: str) -> tuple[str, str | None] | None:
+        publication = self.publication
+        if publication.ck("Statistic").value not in publication.types.get(iri, []):
+            return None
+        value = publication.value(iri, publication.ck("value"))
+        if not isinstance(value, ox.Literal):
+            return None
+
+        def local(name: str) -> str | None:
+            term = publication.value(iri, publication.ck(name))
+            return term.value.rsplit("/", 1)[-1] if isinstance(term, ox.NamedNode) else None
+
+        scale = publication.value(iri, publication.ck("scale"))
+        factor = publication.value(scale.value, publication.ck("factor")) if scale else None
+        currency = publication.value(iri, publication.ck("currency"))
+        return format_statistic(
+            value.value,
+            lang,
+            unit=local("unit"),
+            currency=currency.value if currency else None,
+            scale=local("scale"),
+            factor=factor.value if factor else None,
+            qualifier=local("qualifier"),
+        )
+
+    # --- the landing page, timeline, search ------------------------------------------------------
+
+    def landing(self, lang: str) -> str:
+        """What the dataset is, its size, classes, examples, questions, files, licence, citation."""
+        publication, links = self.publication, Links("index", lang)
+        dataset = publication.dataset
+        title = dataset.titles.get(lang) or dataset.titles.get("en", "")
+        queries = [
+            (
+                named.name,
+                named.description,
+                links.file(f"queries/{named.name}.rq"),
+                f"{links.file(self.sparql)}?query={urllib.parse.quote(named.text, safe='')}"
+                if self.sparql
+                else None,
+            )
+            for named in publication.queries
+        ]
+        return self._render(
+            "landing.html",
+            links,
+            title,
+            alternates=[("text/turtle", links.file("dumps/void.ttl"))],
+            dataset=dataset,
+            description=dataset.descriptions.get(lang) or dataset.descriptions.get("en", ""),
+            classes=[(self.link(cls, links), count) for cls, count in dataset.classes],
+            examples=[self.link(iri, links) for iri in dataset.examples],
+            documents=self._sorted(self.link(iri, links) for iri in dataset.sources),
+            queries=queries,
+            dumps=[(d, links.file(f"dumps/{d.name}")) for d in dataset.distributions],
+            ontology=links.page("ontology/index"),
+        )
+
+    def timeline(self, lang: str) -> str:
+        """Every dated event and agreement, in date order, at the precision held."""
+        links = Links("timeline", lang)
+        entries = [
+            (
+                self.value(entry.date, links),
+                self.value(entry.end, links) if entry.end is not None else None,
+                self.link(entry.iri, links),
+                self._sorted(
+                    self.link(t, links) for t in self.publication.types.get(entry.iri, [])
+                ),
+            )
+            for entry in self.publication.timeline
+        ]
+        return self._render("timeline.html", links, MESSAGES[lang]["timeline"], entries=entries)
+
+    def search(self, lang: str, query: str | None) -> str:
+        """The search page: with ``query`` the results (server), without it the form and the
+        script that searches the index in the browser (static site)."""
+        links = Links("search", lang)
+        results = None
+        if query is not None:
+            results = [
+                (
+                    self.link(iri, links),
+                    self._sorted(self.link(t, links) for t in self.publication.types.get(iri, [])),
+                )
+                for iri in self.publication.search(query)
+            ]
+        return self._render(
+            "search.html",
+            links,
+            MESSAGES[lang]["search"],
+            lang_query=f"?q={urllib.parse.quote(query)}" if query else "",
+            search_query=query or "",
+            results=results,
+        )
+
+    def search_index(self) -> bytes:
+        """The search keys of every page for the static site's search script."""
+        entries = [
+            {
+                "k": list(entry.keys),
+                "l": {lang: self.publication.label(entry.iri, lang) for lang in LANGUAGES},
+                "p": page_path(self.publication, entry.iri),
+            }
+            for entry in self.publication.search_entries
+        ]
+        return (json.dumps(entries, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+    # --- the ontology ----------------------------------------------------------------------------
+
+    def ontology(self, lang: str) -> str:
+        """The ontology documentation: every class, property and controlled value with its
+        labels and comments in English and French, hierarchy, domain, range, the shapes that
+        constrain it and how often the data uses it."""
+        publication, links = self.publication, Links("ontology/index", lang)
+        iri = publication.ontology_iri
+        classes = publication.terms_of_kind(OWL + "Class")
+        object_properties = publication.terms_of_kind(OWL + "ObjectProperty")
+        datatype_properties = publication.terms_of_kind(OWL + "DatatypeProperty")
+        kinds = set(classes) | set(object_properties) | set(datatype_properties)
+        values = [term for term in publication.terms if term not in kinds]
+        sections = [
+            ("classes", self._term_docs(classes, links, "class")),
+            ("object_properties", self._term_docs(object_properties, links, "property")),
+            ("datatype_properties", self._term_docs(datatype_properties, links, "property")),
+            ("values", self._term_docs(values, links, "value")),
+        ]
+        titles = publication.localized(iri, node(DCTERMS + "title"))
+        descriptions = publication.localized(iri, DESCRIPTION)
+        version = publication.value(iri, node(OWL + "versionInfo"))
+        return self._render(
+            "ontology.html",
+            links,
+            titles.get(lang) or titles.get("en", ""),
+            alternates=[("text/turtle", links.file("dumps/ontology.ttl"))],
+            iri=iri,
+            description=descriptions.get(lang) or descriptions.get("en", ""),
+            version=version.value if version else "",
+            sections=sections,
+            downloads=[
+                (name, links.file(f"dumps/{name}")) for name in ("ontology.ttl", "shapes.ttl")
+            ],
+        )
+
+    def _term_docs(self, terms: list[str], links: Links, kind: str) -> list[TermDoc]:
+        publication, lang = self.publication, links.lang
+        messages = MESSAGES[lang]
+        docs = []
+        for iri in terms:
+            anchor = iri.rsplit("/", 1)[-1]
+            doc = TermDoc(
+                anchor=anchor,
+                label=self.label(iri, lang)[0],
+                curie=publication.curie(iri),
+                iri=iri,
+                page=links.page(f"def/{anchor}"),
+                labels=sorted(publication.localized(iri, LABEL).items()),
+                comments=sorted(publication.localized(iri, node(RDFS + "comment")).items()),
+            )
+            facts = [
+                ("superclasses", publication.objects(iri, node(RDFS + "subClassOf"))),
+                ("superproperties", publication.objects(iri, node(RDFS + "subPropertyOf"))),
+                ("subclasses", self._subjects(iri, RDFS + "subClassOf")),
+                ("domain", publication.objects(iri, node(RDFS + "domain"))),
+                ("range", publication.objects(iri, node(RDFS + "range"))),
+            ]
+            doc.facts = [
+                Row(Value(messages[name]), self._sorted(self._doc_link(t, links) for t in terms_))
+                for name, terms_ in facts
+                if terms_
+            ]
+            doc.shapes = [
+                Value(note.text, title=publication.curie(note.iri))
+                for note in publication.shape_notes.get(iri, [])
+            ]
+            if kind == "class":
+                doc.count = publication.count_instances(iri)
+            elif kind == "property":
+                doc.count = publication.count_uses(iri)
+            else:
+                doc.count = sum(
+                    1 for _ in publication.store.quads_for_pattern(None, None, node(iri))
+                )
+            docs.append(doc)
+        return sorted(docs, key=lambda doc: (doc.label.casefold(), doc.iri))
+
+    def _subjects(self, iri: str, predicate: str) -> list[ox.NamedNode]:
+        quads = self.publication.store.quads_for_pattern(None, node(predicate), node(iri))
+        return sorted((quad.subject for quad in quads), key=str)  # type: ignore[misc]
+
+    def _doc_link(self, term: ox.NamedNode | ox.Literal, links: Links) -> Value:
+        """Within the ontology documentation a term links to its entry on the same page."""
+        value = self.value(term, links)
+        if isinstance(term, ox.NamedNode) and term.value in self.publication.terms:
+            return Value(value.text, href="#" + term.value.rsplit("/", 1)[-1], title=value.title)
+        return value
+
+    # --- SPARQL and errors -----------------------------------------------------------------------
+
+    def sparql_page(
+        self,
+        lang: str,
+        query: str,
+        *,
+        answer: dict[str, object] | None = None,
+        graph: str | None = None,
+        error: str | None = None,
+        truncated: int | None = None,
+    ) -> str:
+        """The SPARQL form, with an answer below it when there is one: ``answer`` a SPARQL
+        JSON results document, ``graph`` Turtle text, ``error`` the message of a refused query."""
+        links = Links("sparql", lang)
+        table = None
+        boolean = None
+        if answer is not None:
+            if "boolean" in answer:
+                boolean = MESSAGES[lang]["yes" if answer["boolean"] else "no"]
+            else:
+                table = self._result_table(answer, links)
+        return self._render(
+            "sparql.html",
+            links,
+            MESSAGES[lang]["query_form"],
+            lang_query=f"&query={urllib.parse.quote(query, safe='')}" if query else "",
+            query=query,
+            table=table,
+            boolean=boolean,
+            graph=graph,
+            error=error,
+            truncated=truncated,
+        )
+
+    def _result_table(
+        self, answer: dict[str, object], links: Links
+    ) -> tuple[list[str], list[list[Value | None]]]:
+        variables: list[str] = answer["head"]["vars"]  # type: ignore[index]
+        rows = []
+        for binding in answer["results"]["bindings"]:  # type: ignore[index]
+            row: list[Value | None] = []
+            for name in variables:
+                term = binding.get(name)
+                row.append(None if term is None else self.value(_json_term(term), links))
+            rows.append(row)
+        return variables, rows
+
+    def error(self, lang: str, status: int, message: str, path: str = "index") -> str:
+        """An error page: the status, and what went wrong in a sentence."""
+        return self._render(
+            "error.html",
+            Links(path, lang),
+            f"{status} {MESSAGES[lang]['error']}",
+            status=status,
+            message=message,
+        )
+
+
+def _json_term(term: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """A term of a SPARQL JSON result as a pyoxigraph term."""
+    kind, value = term.get("type"), term.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if "xml:lang" in term:
+        return ox.Literal(value, language=term["xml:lang"])
+    if "datatype" in term:
+        return ox.Literal(value, datatype=ox.NamedNode(term["datatype"]))
+    return ox.Literal(value)

@@ -1,0 +1,81 @@
+"""The static publication: ``dist/site/``, the server's pages as files for any static host.
+
+Written into the build's staging folder after the dumps, from those very files, so the site
+always shows what was published. Every link is relative and names a file (see
+``canada_korea.serve.pages`` for the scheme), so the folder can be served from any path of any
+static host, or opened from disk. Output is deterministic: pages and documents are written in
+sorted order from sorted data, and nothing records the time.
+
+    index.html  timeline.html  search.html  search-index.json      (+ .fr.html, .ko.html)
+    id/NAME.html .ttl .jsonld .nt         every resource           (+ .fr.html, .ko.html)
+    def/NAME.html .ttl .jsonld .nt        every ontology term      (+ .fr.html, .ko.html)
+    ontology/index.html                   the ontology documentation
+    dumps/                                the published files, as in dist/
+    queries/NAME.rq                       the named queries
+    static/                               the stylesheet and the search script
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+from .load import Project
+from .query import named_queries
+from .serve.description import describe, jsonld, ntriples, turtle
+from .serve.pages import Links, Renderer, page_path
+from .serve.publication import LANGUAGES, Publication
+
+SITE = "site"
+
+
+def write_site(dist: Path, project: Project) -> Path:
+    """Write the static site into ``dist/site`` from the files already in ``dist``; returns
+    the folder. The folder is replaced whole."""
+    site = dist / SITE
+    if site.exists():
+        shutil.rmtree(site)
+    publication = Publication(dist, named_queries(project))
+    renderer = Renderer(publication)
+    for lang in LANGUAGES:
+        _write(site, "index", lang, renderer.landing(lang))
+        _write(site, "timeline", lang, renderer.timeline(lang))
+        _write(site, "search", lang, renderer.search(lang, None))
+        _write(site, "ontology/index", lang, renderer.ontology(lang))
+    (site / "search-index.json").write_bytes(renderer.search_index())
+    prefixes = publication.prefixes
+    for iri in [*publication.resources, *publication.terms]:
+        description = describe(publication, iri)
+        path = page_path(publication, iri)
+        if description is None or path is None:
+            continue
+        for lang in LANGUAGES:
+            _write(site, path, lang, renderer.describe(description, Links(path, lang)))
+        triples = description.triples
+        (site / f"{path}.ttl").write_bytes(turtle(triples, prefixes))
+        (site / f"{path}.jsonld").write_bytes(jsonld(triples, prefixes))
+        (site / f"{path}.nt").write_bytes(ntriples(triples))
+    _copy_files(dist, site / "dumps")
+    queries = site / "queries"
+    queries.mkdir()
+    for named in publication.queries:
+        (queries / f"{named.name}.rq").write_text(named.text, "utf-8")
+    static = site / "static"
+    static.mkdir()
+    for asset in sorted(files("canada_korea.serve").joinpath("static").iterdir(), key=str):
+        (static / asset.name).write_bytes(asset.read_bytes())
+    return site
+
+
+def _write(site: Path, path: str, lang: str, html: str) -> None:
+    target = site / Links(path, lang).page(path).removeprefix(Links(path, lang).root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, "utf-8")
+
+
+def _copy_files(dist: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    for path in sorted(dist.iterdir()):
+        if path.is_file():
+            shutil.copyfile(path, target / path.name)

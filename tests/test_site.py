@@ -1,0 +1,238 @@
+"""The static site in dist/site: every page and document there, every link resolving to a file,
+the same pages the server shows, the ontology documented term by term, and byte-identical
+output whatever the hash seed."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import subprocess
+import sys
+import urllib.parse
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from canada_korea.load import Project
+from canada_korea.namespaces import CK, CKR
+from canada_korea.publish import BuildReport
+from canada_korea.query import named_queries
+from canada_korea.serve.app import Settings, create_app
+from canada_korea.serve.description import describe
+from canada_korea.serve.pages import page_path
+from canada_korea.serve.publication import LANGUAGES, Publication
+
+OWL = "http://www.w3.org/2002/07/owl#"
+
+
+@pytest.fixture(scope="module")
+def site(built: BuildReport) -> Path:
+    return built.dist / "site"
+
+
+@pytest.fixture(scope="module")
+def publication(built: BuildReport, built_project: Project) -> Publication:
+    return Publication(built.dist, named_queries(built_project))
+
+
+class _Anchors(HTMLParser):
+    """The link targets (href, src, action, data-index) and element ids of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action", "data-index") and value:
+                self.targets.append(value)
+            elif name == "id" and value:
+                self.ids.add(value)
+
+
+def _anchors(path: Path) -> _Anchors:
+    parser = _Anchors()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def test_every_internal_link_resolves_to_a_file(site: Path) -> None:
+    files = {str(path.relative_to(site)) for path in site.rglob("*") if path.is_file()}
+    pages = {name: _anchors(site / name) for name in sorted(files) if name.endswith(".html")}
+    assert len(pages) > 1000
+    broken = []
+    for page, anchors in pages.items():
+        for target in anchors.targets:
+            parts = urllib.parse.urlsplit(target)
+            if parts.scheme or parts.netloc:
+                continue
+            resolved = page
+            if parts.path:
+                joined = posixpath.join(posixpath.dirname(page), urllib.parse.unquote(parts.path))
+                resolved = posixpath.normpath(joined)
+            if resolved not in files:
+                broken.append(f"{page}: {target}")
+            elif parts.fragment and parts.fragment not in pages[resolved].ids:
+                broken.append(f"{page}: {target} (no such id)")
+    assert not broken, broken[:10]
+
+
+def test_every_resource_and_term_has_its_pages_and_documents(
+    site: Path, publication: Publication
+) -> None:
+    missing = []
+    for iri in [*publication.resources, *publication.terms]:
+        path = page_path(publication, iri)
+        names = [f"{path}.html", *(f"{path}.{lang}.html" for lang in LANGUAGES[1:])]
+        names += [f"{path}.ttl", f"{path}.jsonld", f"{path}.nt"]
+        missing += [name for name in names if not (site / name).is_file()]
+    assert not missing
+    assert len(publication.resources) > 400
+    assert len(publication.terms) > 90
+
+
+def test_documents_hold_the_description_in_every_format(
+    site: Path, publication: Publication
+) -> None:
+    for iri in [*publication.resources, *publication.terms]:
+        path = site / str(page_path(publication, iri))
+        expected = set(describe(publication, iri).triples)  # type: ignore[union-attr]
+        nt = path.with_suffix(".nt").read_bytes()
+        assert nt.splitlines() == sorted(nt.splitlines())
+        for suffix, fmt in (
+            (".nt", ox.RdfFormat.N_TRIPLES),
+            (".ttl", ox.RdfFormat.TURTLE),
+            (".jsonld", ox.RdfFormat.JSON_LD),
+        ):
+            parsed = {
+                quad.triple for quad in ox.parse(path=str(path.with_suffix(suffix)), format=fmt)
+            }
+            assert parsed == expected, f"{path.with_suffix(suffix)}"
+
+
+@pytest.mark.parametrize("name", ["korean-war", "stat-two-way-trade-2022", "gc-canada-dprk"])
+def test_rdflib_reads_the_jsonld_and_turtle_alike(name: str, site: Path) -> None:
+    turtle = Graph().parse(site / "id" / f"{name}.ttl", format="turtle")
+    jsonld = Graph().parse(site / "id" / f"{name}.jsonld", format="json-ld")
+    assert len(turtle) > 5
+    assert isomorphic(turtle, jsonld)
+
+
+def test_static_pages_show_what_the_server_shows(site: Path, built_project: Project) -> None:
+    """The same renderer and link scheme: only the server's SPARQL link differs."""
+    settings = Settings(workers=1)
+    with TestClient(create_app(built_project, settings)) as client:
+        for path in (
+            "id/korean-war.html",
+            "id/csp.fr.html",
+            "def/Statistic.ko.html",
+            "timeline.html",
+            "ontology/index.html",
+        ):
+            served = BeautifulSoup(client.get("/" + path).text, "html.parser")
+            static = _soup(site / path)
+            assert served.select_one("main") == static.select_one("main"), path
+            assert served.select_one("nav.languages") == static.select_one("nav.languages")
+
+
+def test_static_landing_links_queries_to_their_text(site: Path, built_project: Project) -> None:
+    page = _soup(site / "index.html")
+    hrefs = [a["href"] for a in page.select("dl.queries a")]
+    queries = named_queries(built_project)
+    assert hrefs == [f"queries/{named.name}.rq" for named in queries]
+    for named in queries:
+        assert (site / "queries" / f"{named.name}.rq").read_text("utf-8") == named.text
+    assert not [a for a in page.select("a") if a["href"].startswith("sparql")]
+
+
+def test_dumps_are_copied_into_the_site(site: Path, built: BuildReport) -> None:
+    for published in built.files:
+        assert (site / "dumps" / published.name).read_bytes() == published.path.read_bytes()
+
+
+def test_static_search_page_loads_the_index(site: Path) -> None:
+    results = _soup(site / "search.fr.html").select_one("ol#results")
+    assert results["data-index"] == "search-index.json"
+    assert results["data-lang"] == "fr"
+    index = (site / "search-index.json").read_text("utf-8")
+    assert '"guerre de coree"' in index
+
+
+def test_ontology_documentation_covers_every_term(site: Path, publication: Publication) -> None:
+    page = _soup(site / "ontology" / "index.html")
+    kinds = {
+        "classes": OWL + "Class",
+        "object_properties": OWL + "ObjectProperty",
+        "datatype_properties": OWL + "DatatypeProperty",
+    }
+    for section, kind in kinds.items():
+        terms = publication.terms_of_kind(kind)
+        assert terms
+        for iri in terms:
+            entry = page.select_one(f"section#{section} section#{iri.rsplit('/', 1)[-1]}")
+            assert entry is not None, iri
+            languages = {dd["lang"] for dd in entry.select("dd[lang]")}
+            assert {"en", "fr"} <= languages, iri
+
+    def facts(name: str) -> dict[str, str]:
+        entry = page.select_one(f"section#{name}")
+        return {
+            dt.get_text(" ", strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+            for dt in entry.select("dl > dt")
+        }
+
+    statistic = facts("Statistic")
+    assert statistic["Resources"] == str(publication.count_instances(str(CK.Statistic)))
+    assert "cksh:FactShape" in statistic["Constrained by the shapes"]
+    measure = facts("measure")
+    assert measure["Domain"] == "statistic"
+    assert measure["Range"] == "measure"
+    stated_in = facts("statedIn")
+    assert "cksh:FactShape-statedIn" in stated_in["Constrained by the shapes"]
+    assert int(stated_in["Triples using it"].replace(",", "")) > 300
+
+
+def test_site_is_the_same_bytes_whatever_the_hash_seed(
+    site: Path, built: BuildReport, built_project: Project, tmp_path: Path
+) -> None:
+    """Re-written from the same dumps in a fresh process with another hash seed."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for published in built.files:
+        shutil.copyfile(published.path, dist / published.name)
+    script = (
+        "import sys; from pathlib import Path; from canada_korea.site import write_site; "
+        "from canada_korea.load import Project; "
+        "write_site(Path(sys.argv[1]), Project(Path(sys.argv[2])))"
+    )
+    seed = "7" if os.environ.get("PYTHONHASHSEED") != "7" else "8"
+    subprocess.run(
+        [sys.executable, "-c", script, str(dist), str(built_project.root)],
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+    assert dict(_files(dist / "site")) == dict(_files(site))
+
+
+def _files(folder: Path) -> Iterator[tuple[str, bytes]]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield str(path.relative_to(folder)), path.read_bytes()
+
+
+def test_pages_link_resources_by_their_iri(site: Path) -> None:
+    page = _soup(site / "id" / "csp.html")
+    assert page.select_one("article")["resource"] == str(CKR.csp)
