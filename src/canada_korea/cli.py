@@ -244,6 +244,8 @@ def _query(args: argparse.Namespace) -> int:
     else:
         text, _name = resolve(args.query, project)
     bindings = dict(_binding(item) for item in args.bind)
+    # run_query rather than canada_korea.query(): the latter takes bindings as keyword
+    # arguments, so a --bind named like one of its options (timeout, project) would collide.
     graph = None if args.endpoint else published_graph(project)
     try:
         result = run_query(

@@ -118,22 +118,27 @@ def is_stale(project: Project) -> bool:
     return any(path.stat().st_mtime > built for path in sources)
 
 
+def ensure_built(project: Project) -> None:
+    """Build the dumps when they are missing or older than the sources, without parsing them:
+    readers that hold the graph elsewhere (the server's Oxigraph store) need only the files."""
+    if is_stale(project):
+        build(project)
+
+
 def published_graph(project: Project) -> Graph:
     """The published graph, building the dumps first when they are missing or stale.
 
     Parsed once per process and dump (the sorted N-Triples parse fastest); callers must treat
     the returned graph as read-only.
     """
-    if is_stale(project):
-        build(project)
+    ensure_built(project)
     dump = project.dist_dir / "canada-korea.nt"
     return _parse_dump(dump, dump.stat().st_mtime_ns)
 
 
 def published_shapes(project: Project) -> Graph:
     """The shapes published beside the dumps, building first when they are missing or stale."""
-    if is_stale(project):
-        build(project)
+    ensure_built(project)
     shapes = project.dist_dir / "shapes.ttl"
     return _parse_shapes(shapes, shapes.stat().st_mtime_ns)
 

@@ -50,7 +50,7 @@ from ..errors import InputError, QueryError
 from ..formats import by_path
 from ..load import Project
 from ..namespaces import BASE
-from ..publish import published_graph
+from ..publish import ensure_built
 from ..query import GRAPH_FORMS, named_queries, run_query, serialize_result
 from . import SERVE_TIMEOUT
 from .description import describe, jsonld, ntriples, turtle
@@ -131,7 +131,7 @@ def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
     base = settings.base if settings.base.endswith("/") else settings.base + "/"
     if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
         raise InputError(f"the base must be an http or https URL, not '{settings.base}'")
-    published_graph(project)
+    ensure_built(project)
     publication = Publication(project.dist_dir, named_queries(project), base)
     site = _Site(publication, settings)
 
