@@ -2,12 +2,14 @@
 
 Each worker holds its own pyoxigraph Store of the dump and answers one query at a time: it
 checks the query with :func:`canada_korea.query.prepare` (the same refusals and messages as the
-command line), evaluates it in Oxigraph (~0.3 ms for a shipped question, against ~10–130 ms in
-rdflib's engine), converts at most ``max_rows`` solutions to an rdflib ``Result`` and writes
-it with :func:`canada_korea.query.serialize_result`, so every format is byte for byte the one
-``canada-korea query --format`` writes. Oxigraph cannot be interrupted from Python, so a query
-past its time limit is stopped by killing its worker, and a fresh worker takes its place: the
-other workers keep answering meanwhile.
+command line), evaluates the very text it checked in Oxigraph (~0.3 ms for a shipped question,
+against ~10–130 ms in rdflib's engine), converts at most ``max_rows`` solutions to an rdflib
+``Result`` and writes it with :func:`canada_korea.query.serialize_result`, so every format is
+byte for byte the one ``canada-korea query --format`` writes. Oxigraph cannot be interrupted
+from Python, so a query past its time limit is stopped by killing its worker, and a fresh
+worker takes its place: the other workers keep answering meanwhile. A worker is shut off the
+network (:func:`canada_korea.offline.forbid_network`) before it loads anything, so no query,
+however it is written, makes the server fetch a URL.
 
 Workers are forked from a fork server started on first use (``multiprocessing``'s
 ``forkserver``): never from the threaded server process itself, and with this module and
@@ -33,7 +35,8 @@ from rdflib.term import Identifier
 
 from ..errors import CanadaKoreaError, QueryError
 from ..namespaces import BASE, new_graph
-from ..query import prepare, serialize_result
+from ..offline import forbid_network, require_sandbox
+from ..query import SERVICE_REFUSED, prepare, serialize_result
 from .publication import XSD, load_store, rebased_prefixes
 
 DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
@@ -84,7 +87,11 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of query workers shared by the server's threads."""
+    """A fixed number of query workers shared by the server's threads.
+
+    Raises :class:`~canada_korea.offline.NetworkSandboxUnavailable` where workers could not be
+    shut off the network: the endpoint runs no query it cannot keep from fetching URLs.
+    """
 
     def __init__(
         self,
@@ -95,6 +102,7 @@ class QueryPool:
         timeout: float = 10.0,
         max_rows: int = DEFAULT_MAX_ROWS,
     ) -> None:
+        require_sandbox()
         self.dump = dump
         self.base = base
         self.size = size
@@ -190,7 +198,9 @@ def _stop(worker: _Worker) -> None:
 
 
 def _serve(connection: Connection, dump: str, base: str, max_rows: int) -> None:
-    """A worker's whole life: load the dump, then answer jobs until the pipe closes."""
+    """A worker's whole life: leave the network for good, load the dump, then answer jobs until
+    the pipe closes."""
+    forbid_network()
     store = load_store(Path(dump), base)
     prefixes = rebased_prefixes(base)
     manager = Graph(bind_namespaces="none").namespace_manager
@@ -205,28 +215,32 @@ def _serve(connection: Connection, dump: str, base: str, max_rows: int) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _form(text: str) -> str:
-    """The form of a query that passes the project's checks; parsing it with rdflib costs
-    10–60 ms, so a repeated query is checked once per worker."""
-    return prepare(text).form
+def _checked(text: str) -> tuple[str, str]:
+    """The form and the checked text of a query that passes the project's checks; parsing it
+    with rdflib costs 10–60 ms, so a repeated query is checked once per worker."""
+    prepared = prepare(text)
+    return prepared.form, prepared.text
 
 
 def _answer(
     store: ox.Store, prefixes: dict[str, str], manager: object, job: QueryJob, max_rows: int
 ) -> tuple[object, ...]:
     try:
-        form = _form(job.text)
+        form, text = _checked(job.text)
     except QueryError as error:
         return ("error", str(error))
     fmt = job.select_format if form in SELECT_FORMS else job.graph_format
     if fmt is None:
         return ("not-acceptable", form)
     try:
-        answer = store.query(job.text, prefixes=prefixes)
+        answer = store.query(text, prefixes=prefixes)
         result, truncated = _result(form, answer, max_rows)
     except SyntaxError as error:
         # Oxigraph's parser is stricter than rdflib's in a few places; its message says where.
         return ("error", f"SPARQL syntax error: {error}")
+    except PermissionError:
+        # The seccomp filter refused a socket: the engine tried the network (SERVICE).
+        return ("error", SERVICE_REFUSED)
     except QueryError as error:
         return ("error", str(error))
     body = serialize_result(result, fmt, manager)  # type: ignore[arg-type]
