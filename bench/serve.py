@@ -30,7 +30,7 @@ from pathlib import Path
 
 from canada_korea.load import Project, find_project
 from canada_korea.namespaces import CKR, sparql_prologue
-from canada_korea.publish import published_graph
+from canada_korea.pipeline import published_graph
 from canada_korea.query import named_queries
 
 RESOURCES = (

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from canada_korea.formats import by_name
 from canada_korea.load import Contribution, find_project
 from canada_korea.namespaces import CK, CKR
-from canada_korea.publish import published_graph, published_shapes
+from canada_korea.pipeline import published_graph, published_shapes
 from canada_korea.validate import validate_contributions, validate_graph
 
 

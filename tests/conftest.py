@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph
 
 from canada_korea.load import Project, find_project, load_shapes, load_sources
-from canada_korea.publish import BuildReport, build
+from canada_korea.pipeline import BuildReport, build
+from canada_korea.provenance import published_dataset, query_dataset, union
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "cases"
@@ -40,9 +41,22 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def source_graph(project: Project) -> Graph:
-    """The ontology and data as loaded from the sources (read-only: copy before changing)."""
+def source_dataset(project: Project) -> Dataset:
+    """The ontology and data as loaded from the sources, with their named graphs (read-only)."""
     return load_sources(project)
+
+
+@pytest.fixture(scope="session")
+def source_graph(source_dataset: Dataset) -> Graph:
+    """The union of the sources' graphs with the derived ck:statedIn (read-only)."""
+    return union(source_dataset)
+
+
+@pytest.fixture(scope="session")
+def query_view(source_dataset: Dataset) -> Dataset:
+    """The sources as queries see the published dataset: the union as the default graph, the
+    sections' and inferences' graphs named."""
+    return query_dataset(published_dataset(source_dataset))
 
 
 @pytest.fixture(scope="session")

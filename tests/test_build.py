@@ -6,23 +6,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, VOID
 
 from canada_korea.cli import main
 from canada_korea.load import Project
 from canada_korea.namespaces import DATASET, PREFIXES
-from canada_korea.publish import BuildReport, build
+from canada_korea.pipeline import BuildReport, build
+from canada_korea.provenance import graph_name, published_dataset
 
 from .conftest import CASES, ROOT
 
 DUMPS = {"canada-korea.ttl": "turtle", "canada-korea.nt": "nt", "canada-korea.jsonld": "json-ld"}
+DATASET_DUMPS = {"canada-korea.trig": "trig", "canada-korea.nq": "nquads"}
 
 
 def _dist_bytes(project: Project) -> dict[str, bytes]:
@@ -41,6 +45,60 @@ def test_each_dump_parses_back_to_the_built_graph(
     parsed = Graph().parse(built.dist / name, format=DUMPS[name])
     assert len(parsed) == len(source_graph) == built.triples
     assert isomorphic(parsed, source_graph)
+
+
+def _quads(text: str) -> set[str]:
+    return {line for line in text.splitlines() if line.strip()}
+
+
+def test_dataset_dumps_are_the_same_quads_in_rdflib_oxigraph_and_raptor(
+    built: BuildReport, source_dataset: Dataset
+) -> None:
+    """TriG and N-Quads, read by three independent parsers, give one set of quads: the sources'
+    named graphs as written, plus the derived ck:statedIn in the default graph."""
+    expected = published_dataset(source_dataset)
+    reference = _quads(expected.serialize(format="nquads"))
+    for name, rdflib_format in DATASET_DUMPS.items():
+        path = built.dist / name
+        parsed = Dataset()
+        parsed.parse(path, format=rdflib_format)
+        assert _quads(parsed.serialize(format="nquads")) == reference, f"rdflib: {name}"
+        # The parser, not a Store: a Store keeps xsd:decimal in canonical form ("244.0" → "244").
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]))
+        oxigraph = {str(quad) + " ." for quad in quads}
+        assert _normalised(oxigraph) == _normalised(reference), f"Oxigraph: {name}"
+        if shutil.which("rapper"):
+            raptor = subprocess.run(
+                ["rapper", "-q", "-i", rdflib_format, "-o", "nquads", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert _normalised(_quads(raptor)) == _normalised(reference), f"raptor: {name}"
+
+
+def test_raptor_is_installed_where_ci_runs() -> None:
+    """.ci/run installs raptor2-utils; without it the test above would silently lose a parser."""
+    if os.environ.get("CI") and not shutil.which("rapper"):
+        pytest.fail("rapper (raptor2-utils) is not installed")
+
+
+def _normalised(lines: set[str]) -> set[str]:
+    """N-Quads lines as parsed back by rdflib, so escapes and spacing compare equal."""
+    dataset = Dataset()
+    dataset.parse(data="\n".join(sorted(lines)) + "\n", format="nquads")
+    return {
+        f"{s.n3()} {p.n3()} {o.n3()}" + ("" if graph_name(g) is None else f" {graph_name(g).n3()}")  # type: ignore[union-attr]
+        for s, p, o, g in dataset.quads()
+    }
+
+
+def test_dataset_dumps_are_sorted_and_hold_every_named_graph(built: BuildReport) -> None:
+    lines = (built.dist / "canada-korea.nq").read_text("utf-8").splitlines()
+    assert lines == sorted(lines)
+    trig = (built.dist / "canada-korea.trig").read_text("utf-8")
+    graphs = sorted({line.rsplit(" ", 2)[-2] for line in lines if line.count(" <") >= 3})
+    assert graphs and all(f"{graph} {{" in trig for graph in graphs)
 
 
 def test_dumps_hold_the_ontology_and_the_data(built: BuildReport) -> None:
@@ -91,7 +149,7 @@ def test_void_describes_size_classes_and_each_dump(built: BuildReport) -> None:
     assert partitions == {name: Literal(count) for name, count in built.class_counts}
     assert partitions["ck:Statistic"].toPython() >= 40
     distributions = list(void.objects(dataset, DCAT.distribution))
-    assert len(distributions) == 6
+    assert len(distributions) == 8
     for distribution in distributions:
         name = str(void.value(distribution, URIRef("http://purl.org/dc/terms/title")))
         content = (built.dist / name).read_bytes()
@@ -126,13 +184,13 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
 def test_build_refuses_violation_and_keeps_dist(scratch: Project, capsys) -> None:
     assert main(["--project", str(scratch.root), "build"]) == 0
     before = _dist_bytes(scratch)
-    (scratch.data_dir / "zz-unsourced.ttl").write_bytes(
+    (scratch.data_dir / "zz-unsourced.trig").write_bytes(
         (CASES / "shapes" / "FactShape-statedIn.ttl").read_bytes()
     )
     capsys.readouterr()
     assert main(["--project", str(scratch.root), "build"]) == 1
     err = capsys.readouterr().err
-    assert "Violation: ckr:bad-organization, property ck:statedIn" in err
+    assert "Violation: ckr:bad-statistic, property ck:statedIn" in err
     assert "a fact needs a source" in err
     assert "(shape cksh:FactShape-statedIn)" in err
     assert err.rstrip().endswith("nothing was published")
@@ -141,27 +199,27 @@ def test_build_refuses_violation_and_keeps_dist(scratch: Project, capsys) -> Non
 
 
 def test_build_reports_syntax_error_with_line_and_column(scratch: Project, capsys) -> None:
-    (scratch.data_dir / "zz-broken.ttl").write_text(
+    (scratch.data_dir / "zz-broken.trig").write_text(
         '@prefix ckr: <https://w3id.org/canada-korea/id/> .\n\nckr:x ckr:y "unterminated .\n',
         encoding="utf-8",
     )
     assert main(["--project", str(scratch.root), "build"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ")
-    assert "zz-broken.ttl:3:" in err
-    assert "Turtle syntax error" in err
+    assert "zz-broken.trig:3:" in err
+    assert "TriG syntax error" in err
     assert not scratch.dist_dir.exists()
 
 
 def test_build_reports_unknown_prefix(scratch: Project, capsys) -> None:
-    (scratch.data_dir / "zz-prefix.ttl").write_text("foo:a foo:b foo:c .\n", encoding="utf-8")
+    (scratch.data_dir / "zz-prefix.trig").write_text("foo:a foo:b foo:c .\n", encoding="utf-8")
     assert main(["--project", str(scratch.root), "build"]) == 2
     err = capsys.readouterr().err
-    assert 'zz-prefix.ttl:1:1: Turtle syntax error: Prefix "foo:" not bound' in err
+    assert 'zz-prefix.trig:1:1: TriG syntax error: Prefix "foo:" not bound' in err
 
 
 def test_build_reports_non_utf8_file(scratch: Project, capsys) -> None:
-    (scratch.data_dir / "zz-binary.ttl").write_bytes(b"\xff\xfe\x00bad")
+    (scratch.data_dir / "zz-binary.trig").write_bytes(b"\xff\xfe\x00bad")
     assert main(["--project", str(scratch.root), "build"]) == 2
     assert "not UTF-8 text" in capsys.readouterr().err
 

@@ -1,7 +1,7 @@
-"""data/links.ttl holds exactly the reviewed links to Wikidata and GeoNames, and nothing else.
+"""data/links.trig holds exactly the reviewed links to Wikidata and GeoNames, and nothing else.
 
 Every identifier below was checked against a public file named in the comment above its link
-in data/links.ttl. Adding, changing or removing a link means changing LINKS (or EXACT_MATCH)
+in data/links.trig. Adding, changing or removing a link means changing LINKS (or EXACT_MATCH)
 here too, so no identifier slips in without review.
 """
 
@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from canada_korea.namespaces import CKR
 
 from .conftest import ROOT
 
-LINKS_FILE = ROOT / "data" / "links.ttl"
+LINKS_FILE = ROOT / "data" / "links.trig"
 
 WIKIDATA = re.compile(r"^http://www\.wikidata\.org/entity/Q[0-9]+$")
 GEONAMES = re.compile(r"^https://sws\.geonames\.org/[0-9]+/$")
@@ -82,17 +81,18 @@ def _uri(curie: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def links() -> Graph:
-    return Graph().parse(LINKS_FILE, format="turtle")
+    return Graph().parse(LINKS_FILE, format="trig")
 
 
 @pytest.fixture(scope="module")
 def ontology_and_data() -> Graph:
     """The ontology and every data file, parsed directly with rdflib."""
     graph = Graph()
-    paths: list[Path] = sorted((ROOT / "ontology").glob("*.ttl"))
-    paths += sorted((ROOT / "data").glob("*.ttl"))
-    for path in paths:
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
         graph.parse(path, format="turtle")
+    for path in sorted((ROOT / "data").glob("*.trig")):
+        for s, p, o, _g in Dataset().parse(path, format="trig").quads():
+            graph.add((s, p, o))
     return graph
 
 
@@ -107,8 +107,8 @@ def test_links_are_exactly_the_reviewed_list(links: Graph) -> None:
         for identifier in identifiers
     }
     actual = set(links)
-    assert actual - expected == set(), "links in data/links.ttl that the test does not list"
-    assert expected - actual == set(), "links the test lists that data/links.ttl lacks"
+    assert actual - expected == set(), "links in data/links.trig that the test does not list"
+    assert expected - actual == set(), "links the test lists that data/links.trig lacks"
 
 
 def test_exact_match_resources_are_listed() -> None:

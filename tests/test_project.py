@@ -3,6 +3,7 @@ subcommand explains itself, and the code is lint-clean."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -67,6 +68,11 @@ def test_code_is_ruff_clean() -> None:
         assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
+WHO_STATES = """SELECT ?document ?section WHERE {
+  GRAPH ?s { ?statistic ck:measure ckr:measure-war-dead ; ck:value 516 }
+  ?s rdfs:label ?section ; dcterms:isPartOf/dcterms:title ?document }"""
+
+
 def _readme_output_after(command: str) -> list[str]:
     """The lines of the output block that follows the README's code block running ``command``."""
     text = (ROOT / "README.md").read_text("utf-8")
@@ -79,7 +85,8 @@ def _readme_output_after(command: str) -> list[str]:
     ("command", "argv"),
     [
         ("canada-korea query casualties-by-fate", ["query", "casualties-by-fate"]),
-        ("canada-korea validate examples/typos.ttl", ["validate", "examples/typos.ttl"]),
+        ("canada-korea validate examples/typos.trig", ["validate", "examples/typos.trig"]),
+        ("canada-korea query 'SELECT ?document ?section WHERE {", ["query", WHO_STATES]),
     ],
 )
 def test_readme_shows_real_output(
@@ -92,3 +99,51 @@ def test_readme_shows_real_output(
     monkeypatch.chdir(ROOT)
     main(["--project", str(built_project.root), *argv])
     assert capsys.readouterr().out.splitlines() == _readme_output_after(command)
+
+
+PIPELINE = ["load", "provenance", "validate", "serialize", "publish", "site", "pipeline"]
+"""The build's stages in order (sources → checks → dumps → site): each imports only earlier ones."""
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """Module → the package modules it imports (anywhere in the file, lazily or not)."""
+    package = ROOT / "src" / "canada_korea"
+    graph: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(package).with_suffix("").parts)
+        name = name.removesuffix(".__init__") if name != "__init__" else ""
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = name.split(".")[: len(name.split(".")) - node.level] if name else []
+                if path.name == "__init__.py":
+                    base = name.split(".")[: len(name.split(".")) - node.level + 1]
+                target = ".".join([*base, *(node.module.split(".") if node.module else [])])
+                for alias in node.names:
+                    full = f"{target}.{alias.name}".strip(".")
+                    imported.add(
+                        full if (package / f"{full.replace('.', '/')}.py").exists() else target
+                    )
+        graph[name] = {m for m in imported if m != name}
+    return graph
+
+
+def test_imports_run_one_way() -> None:
+    graph = _package_imports()
+    for index, stage in enumerate(PIPELINE):
+        later = set(PIPELINE[index + 1 :])
+        assert not graph[stage] & later, f"{stage} imports a later stage: {graph[stage] & later}"
+    for module in ("query", "serve.pages", "serve.publication", "site"):
+        assert "pipeline" not in graph[module] and "publish" not in graph[module], module
+    seen: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import cycle: {' → '.join((*path, module))}"
+        if module in seen:
+            return
+        for imported in graph.get(module, ()):
+            visit(imported, (*path, module))
+        seen.add(module)
+
+    for module in graph:
+        visit(module, ())

@@ -31,8 +31,8 @@ import canada_korea
 from canada_korea.cli import main
 from canada_korea.errors import QueryError
 from canada_korea.load import Project
-from canada_korea.namespaces import CKR, PREFIXES, new_graph
-from canada_korea.publish import BuildReport
+from canada_korea.namespaces import CKR, PREFIXES
+from canada_korea.pipeline import BuildReport, published_graph
 from canada_korea.query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
@@ -44,6 +44,7 @@ from canada_korea.query import (
     run_query,
     serialize_result,
 )
+from canada_korea.serve.publication import load_store
 
 from .conftest import CASES, free_port, running_server
 from .test_queries import BINDINGS
@@ -104,22 +105,20 @@ def _oxigraph_result(store: ox.Store, text: str, bindings: dict[str, object]) ->
 
 @pytest.fixture(scope="module")
 def dump(built: BuildReport) -> Path:
-    return built.dist / "canada-korea.nt"
+    """The dataset dump, which holds the named graphs (sections and inferences)."""
+    return built.dist / "canada-korea.nq"
 
 
 @pytest.fixture(scope="module")
-def graph(dump: Path) -> Graph:
-    """The published graph, parsed once for the module (read-only)."""
-    graph = new_graph()
-    graph.parse(dump, format="nt")
-    return graph
+def graph(built_project: Project) -> Graph:
+    """The published dataset as rdflib queries it: the union as default graph (read-only)."""
+    return published_graph(built_project)
 
 
 @pytest.fixture(scope="module")
-def store(dump: Path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
-    return store
+def store(built: BuildReport) -> ox.Store:
+    """The same dataset as the server's Oxigraph workers hold it."""
+    return load_store(built.dist)
 
 
 NAMES = [query.name for query in named_queries(Project(Path(__file__).resolve().parents[1]))]
@@ -461,11 +460,14 @@ def endpoint(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         "the `oxigraph` server comes with the test extra: pip install -e '.[test]'"
     )
     location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run(
-        [executable, "load", "--location", location, "--file", dump],
-        check=True,
-        capture_output=True,
-    )
+    # The union (with ck:statedIn) as the default graph, the sections' graphs named: the layout
+    # the README gives, and the one the project's own server holds.
+    for name in ("canada-korea.nt", "canada-korea.nq"):
+        subprocess.run(
+            [executable, "load", "--location", location, "--file", dump.parent / name],
+            check=True,
+            capture_output=True,
+        )
     port = free_port()
     url = f"http://127.0.0.1:{port}/query"
     command = [executable, "serve-read-only", "--location", location]

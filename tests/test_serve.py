@@ -34,7 +34,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from canada_korea.cli import main
 from canada_korea.load import Project
 from canada_korea.namespaces import CK, CKR
-from canada_korea.publish import BuildReport, published_graph
+from canada_korea.pipeline import BuildReport, published_graph
 from canada_korea.query import named_queries, resolve, run_query
 from canada_korea.serve.app import Settings, create_app
 
@@ -168,6 +168,42 @@ def test_unknown_iri_is_404(path: str, client: TestClient) -> None:
     assert _text(page, "h1").startswith("404")
 
 
+def _row(page: BeautifulSoup, label: str):  # type: ignore[no-untyped-def]
+    rows = page.select("table.properties tr")
+    return next(r for r in rows if r.select_one("th").get_text(strip=True) == label)
+
+
+def test_each_value_shows_the_sections_that_state_it(client: TestClient, graph: Graph) -> None:
+    """Sources per value, not per resource: 516 shows exactly the sections whose graphs hold it."""
+    war_dead = CKR["stat-canadian-war-dead"]
+    expected = {
+        "../id/" + str(named.identifier).rsplit("/", 1)[1] + ".html"
+        for named in graph.graphs()  # type: ignore[attr-defined]
+        if (named.identifier, RDF.type, CK.Section) in graph
+        and (war_dead, CK.value, Literal(516)) in named
+    }
+    page = _soup(client.get("/id/stat-canadian-war-dead", headers={"Accept": "text/html"}))
+    cell = _row(page, "value").select_one("td")
+    shown = {s.select("a")[-1]["href"] for s in cell.select(".stated-by .source")}
+    assert len(expected) >= 2 and shown == expected
+    assert not cell.select(".inferred")
+
+
+def test_an_inferred_value_links_its_inference(client: TestClient, graph: Graph) -> None:
+    [row] = graph.query(
+        """SELECT ?subject ?label ?inference WHERE {
+               ?inference a ck:Inference .
+               GRAPH ?inference { ?subject ?p ?o }
+               ?p rdfs:label ?label . FILTER(LANG(?label) = "en")
+               FILTER(STRSTARTS(STR(?subject), STR(ckr:)))
+           } ORDER BY ?subject ?label LIMIT 1"""
+    )
+    path = "/id/" + str(row[0]).rsplit("/", 1)[1]
+    page = _soup(client.get(path, headers={"Accept": "text/html"}))
+    marked = _row(page, str(row[1])).select_one(".inferred a")
+    assert marked is not None and marked["href"].endswith(str(row[2]).rsplit("/", 1)[1] + ".html")
+
+
 def test_term_page_links_its_documentation(client: TestClient) -> None:
     page = _soup(client.get("/def/Statistic", headers={"Accept": "text/html"}))
     assert _text(page, "h1") == "statistic"
@@ -278,6 +314,8 @@ def test_properties_are_grouped_sorted_and_linked(client: TestClient) -> None:
     names = [_text(row, "th") for row in rows]
     assert names == sorted(names, key=str.casefold)
     participants = next(row for row in rows if _text(row, "th") == "participant")
+    for cited in participants.select(".stated-by, .inferred"):
+        cited.decompose()
     links = [a["href"] for a in participants.select("td a")]
     assert "../id/canada.html" in links
     assert len(links) == len(set(links)) >= 2

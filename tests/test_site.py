@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 
 from canada_korea.load import Project
 from canada_korea.namespaces import CK, CKR
-from canada_korea.publish import BuildReport
+from canada_korea.pipeline import BuildReport
 from canada_korea.query import named_queries
 from canada_korea.serve.app import Settings, create_app
 from canada_korea.serve.description import describe

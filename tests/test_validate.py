@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 import canada_korea
 from canada_korea.cli import main
 from canada_korea.errors import CanadaKoreaError
 from canada_korea.load import Project, parse_contribution
-from canada_korea.namespaces import CKR
-from canada_korea.publish import published_graph, published_shapes
+from canada_korea.namespaces import CK, CKR
+from canada_korea.pipeline import published_graph, published_shapes
 from canada_korea.validate import validate_contributions, validate_graph
 
 from .conftest import CASES, ROOT
@@ -51,38 +51,41 @@ def _validate(project: Project, *paths: Path, input_format: str | None = None):
 
 def test_conforming_example_exits_0(project: Project, capsys) -> None:
     code, out, err = run(
-        capsys, "--project", project.root, "validate", EXAMPLES / "csp-pillar-count.ttl"
+        capsys, "--project", project.root, "validate", EXAMPLES / "csp-pillar-count.trig"
     )
     assert (code, out, err) == (0, "Conforms: 0 violation(s), 0 warning(s).\n", "")
 
 
 def test_missing_source_is_reported_with_file_and_line(project: Project, capsys) -> None:
-    path = EXAMPLES / "missing-source.ttl"
+    path = EXAMPLES / "missing-source.trig"
     code, out, _err = run(capsys, "--project", project.root, "validate", path)
     assert code == 1
-    assert out.splitlines() == [
-        "Violations (1)",
-        f"  {path}:7: ckr:stat-csp-pillars ck:statedIn",
-        "      a fact needs a source: cite the section that states it with ck:statedIn"
-        " (a ck:Section) [cksh:FactShape-statedIn]",
-        "Does not conform: 1 violation(s), 0 warning(s).",
-    ]
+    lines = out.splitlines()
+    assert lines[0] == "Violations (5)"
+    assert f"  {path}:8: ckr:stat-csp-pillars ck:statedIn" in lines
+    assert f'  {path}:12: ckr:stat-csp-pillars ck:value "5"^^xsd:integer' in lines
+    assert (
+        "      a statement of fact outside any named graph: put it in the graph of the section"
+        " that states it, or of an inference (in the default graph) [FactInDefaultGraph]"
+    ) in lines
+    assert lines[-1] == "Does not conform: 5 violation(s), 1 warning(s)."
 
 
 def test_typos_point_at_each_offending_line(project: Project) -> None:
-    result = _validate(project, EXAMPLES / "typos.ttl")
+    result = _validate(project, EXAMPLES / "typos.trig")
     found = {(entry.line, entry.shape) for entry in result.entries}
     assert found == {
-        (11, "IllTypedLiteral"),
-        (11, "cksh:DatedShape-date"),
-        (13, "cksh:EndNotBeforeStartShape"),
-        (14, "UndefinedTerm"),
+        (13, "IllTypedLiteral"),
+        (13, "cksh:DatedShape-date"),
+        (15, "cksh:EndNotBeforeStartShape"),
+        (16, "UndefinedTerm"),
+        (20, "UnknownGraph"),
     }
     assert not result.conforms
 
 
 def test_reused_iri_untyped_resource_and_known_triple(project: Project) -> None:
-    result = _validate(project, EXAMPLES / "reused-iri.ttl")
+    result = _validate(project, EXAMPLES / "reused-iri.trig")
     by_check = {entry.shape: entry for entry in result.entries}
     conflict = by_check["ConflictingType"]
     assert conflict.message == (
@@ -110,12 +113,12 @@ def test_compatible_subclass_type_is_not_a_conflict(project: Project, tmp_path: 
 
 
 def test_json_report(project: Project, capsys) -> None:
-    path = EXAMPLES / "typos.ttl"
+    path = EXAMPLES / "typos.trig"
     code, out, _ = run(capsys, "--project", project.root, "validate", "--format", "json", path)
     report = json.loads(out)
     assert code == 1
     assert report["conforms"] is False
-    assert report["violations"] == 4 and report["warnings"] == 0
+    assert report["violations"] == 5 and report["warnings"] == 0
     first = report["entries"][0]
     assert set(first) == {
         "severity",
@@ -132,14 +135,14 @@ def test_json_report(project: Project, capsys) -> None:
 
 
 def test_turtle_report_is_a_shacl_validation_report(project: Project, capsys) -> None:
-    path = EXAMPLES / "typos.ttl"
+    path = EXAMPLES / "typos.trig"
     code, out, _ = run(capsys, "--project", project.root, "validate", "--format", "turtle", path)
     report = Graph().parse(data=out, format="turtle")
     [node] = report.subjects(RDF.type, SH.ValidationReport)
     assert code == 1
     assert report.value(node, SH.conforms) == Literal(False)
     results = list(report.objects(node, SH.result))
-    assert len(results) == 4
+    assert len(results) == 5
     assert all(report.value(r, SH.focusNode) for r in results)
 
 
@@ -153,24 +156,30 @@ def test_turtle_report_is_a_shacl_validation_report(project: Project, capsys) ->
 def test_every_input_format_gives_the_same_findings(
     suffix: str, rdflib_format: str, project: Project, tmp_path: Path
 ) -> None:
-    turtle = _validate(project, EXAMPLES / "typos.ttl")
-    graph = Graph().parse(EXAMPLES / "typos.ttl")
-    converted = tmp_path / f"typos{suffix}"
+    """The same statements in another format give the same entries; formats without graphs
+    (N-Triples, and JSON-LD here) put every fact in the default graph, which the model reports."""
+    example = EXAMPLES / "csp-pillar-count.trig"
+    dataset = Dataset()
+    dataset.parse(example, format="trig")
+    converted = tmp_path / f"example{suffix}"
     if rdflib_format in ("trig", "nquads"):
-        from rdflib import Dataset
-
-        dataset = Dataset()
-        for triple in graph:
-            dataset.add(triple)
         dataset.serialize(converted, format=rdflib_format)
-    else:
-        graph.serialize(converted, format=rdflib_format)
-    other = _validate(project, converted)
+        other = _validate(project, converted)
+        assert other.conforms, [e.describe() for e in other.entries]
+        return
+    graph = Graph()
+    for s, p, o, _g in dataset.quads():
+        graph.add((s, p, o))
+    graph.serialize(converted, format=rdflib_format)
+    turtle = tmp_path / "example.ttl"
+    graph.serialize(turtle, format="turtle")
+    other, flat = _validate(project, converted), _validate(project, turtle)
+    assert "FactInDefaultGraph" in {e.shape for e in other.violations}
 
     def findings(result):
         return sorted((e.focus, e.path, e.value, e.message) for e in result.entries)
 
-    assert findings(other) == findings(turtle)
+    assert findings(other) == findings(flat)
     assert all(entry.file == str(converted) for entry in other.entries)
 
 
@@ -189,8 +198,8 @@ def test_ntriples_lines_are_exact(project: Project, tmp_path: Path) -> None:
 
 def test_input_format_option_overrides_the_extension(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "patch.txt"
-    path.write_bytes((EXAMPLES / "csp-pillar-count.ttl").read_bytes())
-    assert _validate(project, path, input_format="turtle").conforms
+    path.write_bytes((EXAMPLES / "csp-pillar-count.trig").read_bytes())
+    assert _validate(project, path, input_format="trig").conforms
 
 
 # --- bad input: exact exit code and message ---------------------------------------------------
@@ -257,11 +266,11 @@ def test_ten_megabyte_literal(project: Project, tmp_path: Path, capsys) -> None:
 
 def test_validate_never_modifies_data(project: Project, capsys) -> None:
     def digest() -> str:
-        files = sorted(ROOT.glob("data/*.ttl")) + sorted(project.root.glob("data/*.ttl"))
+        files = sorted(ROOT.glob("data/*.trig")) + sorted(project.root.glob("data/*.trig"))
         return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
     before = digest()
-    run(capsys, "--project", project.root, "validate", *sorted(EXAMPLES.glob("*.ttl")))
+    run(capsys, "--project", project.root, "validate", *sorted(EXAMPLES.glob("*.trig")))
     assert digest() == before
 
 
@@ -273,23 +282,51 @@ def test_api_validates_a_graph(project: Project) -> None:
     graph.add((CKR["csp"], URIRef("https://w3id.org/canada-korea/def/positon"), Literal(1)))
     result = canada_korea.validate(graph, project=project)
     assert not result.conforms
-    [entry] = result.violations
-    assert (entry.shape, entry.file, entry.line) == ("UndefinedTerm", "", None)
+    # A graph has no named graphs: its facts are outside any section's graph.
+    by_check = {entry.shape: entry for entry in result.violations}
+    assert set(by_check) == {"UndefinedTerm", "FactInDefaultGraph"}
+    entry = by_check["UndefinedTerm"]
+    assert (entry.file, entry.line) == ("", None)
 
 
 def test_api_load_returns_the_published_graph(project: Project) -> None:
     graph = canada_korea.load(project)
     assert (CKR["korean-war"], RDF.type, None) in graph
+    assert (CKR["korean-war"], CK.statedIn, None) in graph
     assert canada_korea.load(project) is graph
+
+
+def test_trig_contribution_may_open_a_new_inference(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "inference.trig"
+    path.write_text(
+        "@prefix ck: <https://w3id.org/canada-korea/def/> .\n"
+        "@prefix ckr: <https://w3id.org/canada-korea/id/> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "ckr:inference-new a ck:Inference ;\n"
+        '    rdfs:label "A new inference"@en ;\n'
+        "    prov:wasDerivedFrom ckr:gc-canada-dprk--bilateral-relations ;\n"
+        '    skos:editorialNote "Read from the section, which does not say it outright."@en .\n'
+        "ckr:inference-new { ckr:sweden ck:memberOf ckr:united-nations . }\n",
+        encoding="utf-8",
+    )
+    result = _validate(project, path)
+    assert result.conforms, [e.describe() for e in result.entries]
+    unexplained = path.read_text("utf-8").replace("    skos:editorialNote", "    rdfs:comment")
+    path.write_text(unexplained, encoding="utf-8")
+    result = _validate(project, path)
+    [entry] = result.violations
+    assert (entry.shape, entry.line) == ("cksh:InferenceShape-note", 6)
 
 
 def test_focused_validation_of_a_patch_equals_full_validation(project: Project) -> None:
     published = published_graph(project)
     shapes = published_shapes(project)
-    contribution = parse_contribution(EXAMPLES / "typos.ttl")
+    contribution = parse_contribution(EXAMPLES / "typos.trig")
     focused = validate_contributions([contribution], published, shapes)
     combined = Graph()
-    for triple in (*published, *contribution.graph):
+    for triple in (*published.default_graph, *contribution.graph):
         combined.add(triple)
     combined.namespace_manager = published.namespace_manager
     full = validate_graph(combined, shapes)
@@ -298,6 +335,7 @@ def test_focused_validation_of_a_patch_equals_full_validation(project: Project) 
         "ConflictingType",
         "UntypedResource",
         "AlreadyPublished",
+        "UnknownGraph",
     }
     shacl = {
         (e.focus, e.path, e.value, e.message)
@@ -309,7 +347,7 @@ def test_focused_validation_of_a_patch_equals_full_validation(project: Project) 
 
 # --- whatever the bytes ------------------------------------------------------------------------
 
-SEED = (EXAMPLES / "csp-pillar-count.ttl").read_text("utf-8")
+SEED = (EXAMPLES / "csp-pillar-count.trig").read_text("utf-8")
 
 
 @st.composite
@@ -336,7 +374,7 @@ def test_validate_never_crashes_on_mutated_turtle(
     text: str, project: Project, tmp_path: Path
 ) -> None:
     logging.getLogger("rdflib").setLevel(logging.ERROR)
-    path = tmp_path / "mutated.ttl"
+    path = tmp_path / "mutated.trig"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         result = _validate(project, path)

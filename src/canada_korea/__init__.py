@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.query import Result
 
 from .errors import CanadaKoreaError
 from .formats import by_name
 from .load import Contribution, Project, find_project, parse_contribution
-from .publish import BuildReport, build, published_graph, published_shapes
+from .namespaces import new_dataset
+from .pipeline import BuildReport, build, published_graph, published_shapes
 from .query import DEFAULT_TIMEOUT, resolve, run_query
 from .validate import Entry, ValidationResult, validate_contributions
 
@@ -34,8 +35,10 @@ __all__ = [
 ]
 
 
-def load(project: Project | None = None) -> Graph:
-    """The published graph (ontology and data), built first if the dumps are missing or stale.
+def load(project: Project | None = None) -> Dataset:
+    """The published dataset (ontology and data), built first if the dumps are missing or
+    stale. Its default graph is the union of all graphs, with ``ck:statedIn`` derived, so it
+    reads like one flat graph; ``GRAPH ?section { … }`` finds the section that states a triple.
 
     Parsed once per process: treat it as read-only.
     """
@@ -81,7 +84,10 @@ def validate(
     graph, plus the checks SHACL cannot express. ``data/`` is never modified."""
     project = project or find_project()
     if isinstance(source, Graph):
-        contributions = [Contribution(Path("<graph>"), by_name("nt"), "", source)]  # type: ignore[arg-type]
+        written = new_dataset()
+        for triple in source:
+            written.default_graph.add(triple)
+        contributions = [Contribution(Path("<graph>"), by_name("trig"), "", source, written)]  # type: ignore[arg-type]
     else:
         paths = [source] if isinstance(source, str | Path) else list(source)
         contributions = [parse_contribution(Path(path), input_format) for path in paths]

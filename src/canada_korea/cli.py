@@ -19,7 +19,7 @@ from . import validate as validate_triples
 from .errors import CanadaKoreaError, InputError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
-from .publish import BuildReport, build, published_graph
+from .pipeline import BuildReport, build, published_graph
 from .query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,

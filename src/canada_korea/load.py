@@ -1,4 +1,4 @@
-"""Sources to graphs: the only place that finds and parses the project's Turtle files.
+"""Sources to graphs: the only place that finds and parses the project's Turtle and TriG files.
 
 Parsing errors become :class:`SourceSyntaxError` with the file, line and column, so a
 contributor's typo reads as a pointer into their file rather than a parser traceback.
@@ -18,7 +18,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, ProjectError, SourceSyntaxError
 from .formats import RdfFormat, by_name, by_path
-from .namespaces import new_graph
+from .namespaces import new_dataset, new_graph
 
 CONTRIBUTION_FORMATS = ("turtle", "trig", "nt", "nquads", "json-ld")
 
@@ -51,18 +51,25 @@ class Project:
     def dist_dir(self) -> Path:
         return self.root / "dist"
 
+    def ontology_files(self) -> list[Path]:
+        return _files(self.ontology_dir, "*.ttl")
+
+    def data_files(self) -> list[Path]:
+        """The data: one TriG file per topic, sorted, so every build reads them in one order."""
+        return _files(self.data_dir, "*.trig")
+
     def source_files(self) -> list[Path]:
-        """Ontology then data files, sorted, so every build reads them in the same order."""
-        return _turtle_files(self.ontology_dir) + _turtle_files(self.data_dir)
+        """Ontology then data files: everything the published dataset is built from."""
+        return self.ontology_files() + self.data_files()
 
     def shape_files(self) -> list[Path]:
-        return _turtle_files(self.shapes_dir)
+        return _files(self.shapes_dir, "*.ttl")
 
 
-def _turtle_files(folder: Path) -> list[Path]:
+def _files(folder: Path, pattern: str) -> list[Path]:
     if not folder.is_dir():
         raise ProjectError(f"folder {folder} is missing: is this a canada-korea checkout?")
-    return sorted(folder.glob("*.ttl"))
+    return sorted(folder.glob(pattern))
 
 
 def _is_project(folder: Path) -> bool:
@@ -93,22 +100,28 @@ def find_project(start: Path | None = None) -> Project:
     )
 
 
-def parse_turtle_into(graph: Graph, path: Path) -> Graph:
-    """Parse one Turtle file into ``graph``; syntax errors carry the file, line and column."""
+def parse_turtle_into(graph: Graph, path: Path, rdf_format: str = "turtle") -> Graph:
+    """Parse one Turtle (or, into a Dataset, TriG) file into ``graph``; syntax errors carry the
+    file, line and column."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as error:
         raise SourceSyntaxError(f"cannot read file: {error.strerror}", file=path) from error
     except UnicodeDecodeError as error:
         raise SourceSyntaxError(
-            f"not UTF-8 text (byte {error.start}); Turtle files must be UTF-8", file=path
+            f"not UTF-8 text (byte {error.start}); source files must be UTF-8", file=path
         ) from error
+    name = "TriG" if rdf_format == "trig" else "Turtle"
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        if rdf_format == "trig":
+            # No publicID: TriG's triples outside any GRAPH block must land in the default graph.
+            graph.parse(data=text, format="trig")
+        else:
+            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         line, column = _position(text, error)
         raise SourceSyntaxError(
-            f"Turtle syntax error: {error._why}", file=path, line=line, column=column
+            f"{name} syntax error: {error._why}", file=path, line=line, column=column
         ) from error
     return graph
 
@@ -121,12 +134,15 @@ def _position(text: str, error: BadSyntax) -> tuple[int, int]:
     return line, column
 
 
-def load_sources(project: Project) -> Graph:
-    """The ontology and every data file as one graph: what the dumps publish."""
-    graph = new_graph()
-    for path in project.source_files():
-        parse_turtle_into(graph, path)
-    return graph
+def load_sources(project: Project) -> Dataset:
+    """The ontology (in the default graph) and every data file with its named graphs: the
+    dataset as written, before the build derives anything from it."""
+    dataset = new_dataset()
+    for path in project.ontology_files():
+        parse_turtle_into(dataset.default_graph, path)
+    for path in project.data_files():
+        parse_turtle_into(dataset, path, "trig")
+    return dataset
 
 
 def load_shapes(project: Project) -> Graph:
@@ -139,12 +155,16 @@ def load_shapes(project: Project) -> Graph:
 
 @dataclass
 class Contribution:
-    """Triples a contributor proposes, with their text so problems can point at a line."""
+    """Statements a contributor proposes, with their text so problems can point at a line.
+
+    ``dataset`` keeps the graphs they were written in (everything in the default graph for
+    formats without graphs); ``graph`` is all of them flattened."""
 
     path: Path
     rdf_format: RdfFormat
     text: str
     graph: Graph
+    dataset: Dataset
 
     def line_of(self, node: Node, predicate: Node | None = None) -> int | None:
         """The line of ``node``'s triple with ``predicate`` when the file shows it, else the line
@@ -155,8 +175,8 @@ class Contribution:
         lines = self.text.splitlines()
         subject = re.compile(r"^\s*\{?\s*(" + self._forms(node) + ")")
         mention = re.compile(self._forms(node))
-        start = next((n for n, line in enumerate(lines) if subject.match(line)), None)
-        if start is None:
+        starts = [n for n, line in enumerate(lines) if subject.match(line)]
+        if not starts:
             found = next((n for n, line in enumerate(lines) if mention.search(line)), None)
             return None if found is None else found + 1
         if isinstance(predicate, URIRef):
@@ -164,12 +184,15 @@ class Contribution:
             if predicate == RDF.type and self.rdf_format.name != "json-ld":
                 forms += r"|\sa\s"
             pattern = re.compile(forms)
-            for number in range(start, len(lines)):
-                if pattern.search(lines[number]):
-                    return number + 1
-                if number > start and re.search(r"\.\s*(#.*)?$", lines[number]):
-                    break
-        return start + 1
+            # The node may start several statements (one per graph in TriG): the first one
+            # that shows the predicate wins.
+            for start in starts:
+                for number in range(start, len(lines)):
+                    if pattern.search(lines[number]):
+                        return number + 1
+                    if re.search(r"\.\s*(#.*)?$", lines[number]):
+                        break
+        return starts[0] + 1
 
     def _forms(self, term: URIRef) -> str:
         """A regular expression matching the ways this file can write ``term``."""
@@ -241,14 +264,20 @@ def parse_contribution(path: Path, format_name: str | None = None) -> Contributi
             f"{rdf_format.name} could not be read: {error}", file=path
         ) from error
     graph = new_graph()
+    written = new_dataset()
     for prefix, namespace in dataset.namespaces():
         graph.bind(prefix, namespace, override=False)
-    for subject, predicate, obj, _context in dataset.quads():
+    public_id = URIRef(path.resolve().as_uri())
+    for subject, predicate, obj, context in dataset.quads():
         graph.add((subject, predicate, obj))
+        # A format without graphs (Turtle, N-Triples) lands in a graph named after the file.
+        name = getattr(context, "identifier", context)
+        target = written.default_graph if name == public_id else written.graph(name)
+        target.add((subject, predicate, obj))
     if len(graph) == 0:
         raise InputError("contains no triples: nothing to validate", file=path)
     _refuse_invalid_iris(path, text, graph)
-    return Contribution(path, rdf_format, text, graph)
+    return Contribution(path, rdf_format, text, graph, written)
 
 
 # Characters RFC 3987 never allows in an IRI; rdflib's parsers let some of them through.

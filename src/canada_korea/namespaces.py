@@ -6,7 +6,7 @@ namespace is never spelt two ways (``dct:`` here and ``dcterms:`` there, ``http`
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Dataset, Graph, Namespace
 
 BASE = "https://w3id.org/canada-korea/"
 CK = Namespace(BASE + "def/")
@@ -42,6 +42,15 @@ def new_graph() -> Graph:
     for prefix, iri in PREFIXES:
         graph.bind(prefix, iri, override=True, replace=True)
     return graph
+
+
+def new_dataset() -> Dataset:
+    """An empty in-memory dataset bound to the canonical prefixes, its default graph apart from
+    the named ones (a query's default graph is what ``provenance.query_dataset`` puts in it)."""
+    dataset = Dataset(default_union=False)
+    for prefix, iri in PREFIXES:
+        dataset.bind(prefix, iri, override=True, replace=True)
+    return dataset
 
 
 def sparql_prologue() -> str:

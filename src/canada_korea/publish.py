@@ -1,33 +1,33 @@
-"""Graph to dumps: Turtle, N-Triples, JSON-LD, the JSON-LD context, the ontology, the shapes and
-a VoID/DCAT description, written to ``dist/`` all at once or not at all.
+"""Dataset to dumps: the dataset with its named graphs (TriG, N-Quads), the union graph (Turtle,
+N-Triples, JSON-LD), the JSON-LD context, the ontology, the shapes and a VoID/DCAT description
+with each file's size and checksum, written into a folder the build then swaps in.
 
-Output is byte-identical for the same sources: N-Triples lines are sorted, JSON-LD nodes and
-values are sorted, no blank nodes are minted, and the only date written comes from
-``SOURCE_DATE_EPOCH`` when it is set.
+Output is byte-identical for the same sources (see ``serialize``); the only date written comes
+from ``SOURCE_DATE_EPOCH`` when it is set.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
-from .errors import ValidationFailed
 from .formats import by_name
-from .load import Project, load_shapes, load_sources
+from .load import Project
 from .namespaces import BASE, CKR, DATASET, PREFIXES, new_graph
-from .validate import ValidationResult, validate_graph
+from .serialize import (
+    canonical_jsonld,
+    json_bytes,
+    jsonld_context,
+    sorted_nquads,
+    sorted_ntriples,
+    sorted_trig,
+)
 
 SPDX = "http://spdx.org/rdf/terms#"
 LICENCE = URIRef("http://creativecommons.org/licenses/by/4.0/")
@@ -52,130 +52,6 @@ class PublishedFile:
     sha256: str
 
 
-@dataclass
-class BuildReport:
-    """What a successful build published: where, how big, and what kinds of things it holds."""
-
-    dist: Path
-    triples: int
-    class_counts: list[tuple[str, int]]
-    files: list[PublishedFile]
-    validation: ValidationResult
-
-
-def jsonld_context() -> dict[str, object]:
-    """The JSON-LD context of the dumps: the canonical prefixes, nothing remote."""
-    return {"@context": {prefix: iri for prefix, iri in PREFIXES}}
-
-
-def build(project: Project, source_date_epoch: str | None = None) -> BuildReport:
-    """Load and validate the sources, then publish them to ``project.dist_dir`` atomically.
-
-    On a violation :class:`ValidationFailed` is raised and ``dist/`` is left exactly as it was.
-    """
-    graph = load_sources(project)
-    shapes = load_shapes(project)
-    validation = validate_graph(graph, shapes)
-    if not validation.conforms:
-        count = len(validation.violations)
-        raise ValidationFailed(
-            f"the graph does not conform to the shapes ({count} violation"
-            f"{'' if count == 1 else 's'}); nothing was published",
-            validation,
-        )
-    modified = _source_date(source_date_epoch)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))
-    try:
-        files = write_dumps(graph, shapes, project, staging, modified)
-        # Imported here: the site's modules import canada_korea.query, which imports this one.
-        from .site import write_site
-
-        write_site(staging, project)
-        _swap_in(staging, project.dist_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    files = [
-        PublishedFile(f.name, project.dist_dir / f.name, f.media_type, f.size, f.sha256)
-        for f in files
-    ]
-    return BuildReport(
-        dist=project.dist_dir,
-        triples=len(graph),
-        class_counts=class_counts(graph),
-        files=files,
-        validation=validation,
-    )
-
-
-def is_stale(project: Project) -> bool:
-    """Whether the dumps are missing or older than any source (ontology, data or shapes)."""
-    dump = project.dist_dir / "canada-korea.nt"
-    if not dump.exists() or not (project.dist_dir / "shapes.ttl").exists():
-        return True
-    built = dump.stat().st_mtime
-    sources = [*project.source_files(), *project.shape_files()]
-    return any(path.stat().st_mtime > built for path in sources)
-
-
-def ensure_built(project: Project) -> None:
-    """Build the dumps when they are missing or older than the sources, without parsing them:
-    readers that hold the graph elsewhere (the server's Oxigraph store) need only the files."""
-    if is_stale(project):
-        build(project)
-
-
-def published_graph(project: Project) -> Graph:
-    """The published graph, building the dumps first when they are missing or stale.
-
-    Parsed once per process and dump (the sorted N-Triples parse fastest); callers must treat
-    the returned graph as read-only.
-    """
-    ensure_built(project)
-    dump = project.dist_dir / "canada-korea.nt"
-    return _parse_dump(dump, dump.stat().st_mtime_ns)
-
-
-def published_shapes(project: Project) -> Graph:
-    """The shapes published beside the dumps, building first when they are missing or stale."""
-    ensure_built(project)
-    shapes = project.dist_dir / "shapes.ttl"
-    return _parse_shapes(shapes, shapes.stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=2)
-def _parse_dump(path: Path, _mtime_ns: int) -> Graph:
-    graph = new_graph()
-    graph.parse(path, format="nt")
-    return graph
-
-
-@lru_cache(maxsize=2)
-def _parse_shapes(path: Path, _mtime_ns: int) -> Graph:
-    graph = new_graph()
-    graph.parse(path, format="turtle")
-    return graph
-
-
-def _source_date(epoch: str | None) -> str | None:
-    if epoch is None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
-
-
-def _swap_in(staging: Path, dist: Path) -> None:
-    """Swap ``staging`` in for ``dist`` with two renames: readers never see a half-written dist."""
-    retired = dist.with_name(f".{dist.name}-previous")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if dist.exists():
-        dist.rename(retired)
-    staging.rename(dist)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def class_counts(graph: Graph) -> list[tuple[str, int]]:
     """Instances per class among the project's resources, most frequent first."""
     counts = Counter(
@@ -187,14 +63,23 @@ def class_counts(graph: Graph) -> list[tuple[str, int]]:
 
 
 def write_dumps(
-    graph: Graph, shapes: Graph, project: Project, out: Path, modified: str | None
+    graph: Graph,
+    dataset: Dataset,
+    shapes: Graph,
+    project: Project,
+    out: Path,
+    modified: str | None,
 ) -> list[PublishedFile]:
-    """Write every published file into ``out`` and return them, the VoID description last."""
+    """Write every published file into ``out`` and return them, the VoID description last.
+
+    ``graph`` is the union graph, ``dataset`` the same statements in their named graphs."""
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
+        ("canada-korea.trig", "trig", lambda: sorted_trig(dataset)),
+        ("canada-korea.nq", "nquads", lambda: sorted_nquads(dataset)),
         ("canada-korea.ttl", "turtle", lambda: graph.serialize(format="turtle", encoding="utf-8")),
         ("canada-korea.nt", "nt", lambda: sorted_ntriples(graph)),
         ("canada-korea.jsonld", "json-ld", lambda: canonical_jsonld(graph)),
-        ("context.jsonld", "json-ld", lambda: _json_bytes(jsonld_context())),
+        ("context.jsonld", "json-ld", lambda: json_bytes(jsonld_context())),
         ("ontology.ttl", "turtle", lambda: _concatenate(project.ontology_dir.glob("*.ttl"))),
         ("shapes.ttl", "turtle", lambda: _concatenate(project.shapes_dir.glob("*.ttl"))),
     ]
@@ -216,39 +101,6 @@ def _write(out: Path, name: str, fmt: str, content: bytes) -> PublishedFile:
 
 def _concatenate(paths: object) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(paths))  # type: ignore[attr-defined]
-
-
-def sorted_ntriples(graph: Graph) -> bytes:
-    """N-Triples with the lines sorted: the canonical, diff-friendly dump."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def canonical_jsonld(graph: Graph) -> bytes:
-    """Compacted JSON-LD with the context inline, nodes sorted by ``@id`` and values sorted."""
-    context = jsonld_context()["@context"]
-    raw = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    document = json.loads(raw)
-    nodes = document.get("@graph", [document])
-    nodes = [_sorted_values(node) for node in nodes]
-    nodes.sort(key=lambda node: str(node.get("@id", "")))
-    return _json_bytes({"@context": context, "@graph": nodes})
-
-
-def _sorted_values(node: dict[str, object]) -> dict[str, object]:
-    return {
-        key: sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        if isinstance(value, list)
-        else value
-        for key, value in node.items()
-    }
-
-
-def _json_bytes(document: object) -> bytes:
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
-        "utf-8"
-    )
 
 
 def describe_dataset(graph: Graph, files: list[PublishedFile], modified: str | None) -> Graph:

@@ -41,7 +41,7 @@ from .errors import QueryError
 from .load import Project
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
-from .publish import canonical_jsonld, sorted_ntriples
+from .serialize import canonical_jsonld, sorted_ntriples
 
 DEFAULT_TIMEOUT: float = 30.0
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")

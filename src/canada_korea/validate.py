@@ -14,11 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .load import Contribution
-from .namespaces import CK, CKR
+from .namespaces import CK, CKR, new_dataset
+from .provenance import Problem, graph_name, graph_of, model_problems, union
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -110,27 +111,60 @@ def validate_graph(
     return _finish(entries, report)
 
 
+def validate_dataset(dataset: Dataset, shapes: Graph) -> tuple[Graph, ValidationResult]:
+    """Check the model's rules on the dataset and the shapes on its union graph.
+
+    Returns the union graph (with the derived ``ck:statedIn``) that was validated, which is the
+    graph the build publishes, and the result with the model's problems among its entries.
+    """
+    graph = union(dataset)
+    result = validate_graph(graph, shapes)
+    problems = [_problem_entry(problem, graph) for problem in model_problems(dataset)]
+    for entry in problems:
+        _report_result(result.report, entry)
+    return graph, _finish([*result.entries, *problems], result.report)
+
+
+def _problem_entry(problem: Problem, names: Graph) -> Entry:
+    where = "the default graph" if problem.graph is None else f"graph {_show(problem.graph, names)}"
+    return _entry(
+        names,
+        problem.severity,
+        problem.subject,
+        problem.predicate,
+        problem.object,
+        f"{problem.message} (in {where})",
+        problem.check,
+    )
+
+
 def validate_contributions(
-    contributions: Sequence[Contribution], published: Graph, shapes: Graph
+    contributions: Sequence[Contribution], published: Dataset, shapes: Graph
 ) -> ValidationResult:
-    """Check contributed triples in the context of the published graph.
+    """Check contributed statements in the context of the published dataset (as queries see
+    it: the union in its default graph, the sections' and inferences' graphs named).
 
     References to existing resources resolve and their types count; only the resources the
-    contributions mention are validated. Beyond the shapes this reports ill-typed literals,
-    resources that reuse an existing IRI with a conflicting type, new resources with no type
-    (no shape would see them) and triples the graph already holds. ``data/`` is never touched.
+    contributions mention are validated. Beyond the shapes this reports the model's rules
+    (facts outside a section or inference graph, graphs that are neither, editorial triples in
+    a named graph, …), ill-typed literals, resources that reuse an existing IRI with a
+    conflicting type, new resources with no type (no shape would see them) and triples the
+    graph already holds. ``data/`` is never touched.
     """
-    patch = Graph()
+    written = new_dataset()
     for contribution in contributions:
-        for triple in contribution.graph:
-            patch.add(triple)
-    combined, focus = combine(published, patch)
+        for s, p, o, context in contribution.dataset.quads((None, None, None, None)):
+            graph_of(written, graph_name(context)).add((s, p, o))
+    patch = union(written, published)
+    flat = published.default_graph
+    combined, focus = combine(flat, patch)
     result = validate_graph(combined, shapes, focus_nodes=focus)
     extra = [
+        *(_problem_entry(problem, combined) for problem in model_problems(written, published)),
         *ill_typed_literals(patch, combined),
-        *conflicting_types(patch, published, combined),
+        *conflicting_types(patch, flat, combined),
         *untyped_resources(patch, combined),
-        *already_published(patch, published, combined),
+        *already_published(patch, flat, combined),
     ]
     for entry in extra:
         _report_result(result.report, entry)

@@ -50,7 +50,7 @@ from ..errors import InputError, QueryError
 from ..formats import by_path
 from ..load import Project
 from ..namespaces import BASE
-from ..publish import ensure_built
+from ..pipeline import ensure_built
 from ..query import GRAPH_FORMS, named_queries, run_query, serialize_result
 from . import SERVE_TIMEOUT
 from .description import describe, jsonld, ntriples, turtle
@@ -180,7 +180,7 @@ class _Site:
             None
             if settings.sparql_endpoint
             else QueryPool(
-                publication.dist / "canada-korea.nt",
+                publication.dist,
                 base=publication.base,
                 size=settings.workers,
                 timeout=settings.timeout,

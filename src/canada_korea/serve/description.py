@@ -42,16 +42,15 @@ class Description:
 
 def describe(publication: Publication, iri: str) -> Description | None:
     """The description of ``iri``, or None when the graph says nothing about it."""
-    store = publication.store
     subject = node(iri)
     own = sorted(
-        (quad.triple for quad in store.quads_for_pattern(subject, None, None)),
+        (quad.triple for quad in publication.quads(subject, None, None)),
         key=lambda t: (_FIRST.get(t.predicate.value, "2"), str(t.predicate), str(t.object)),
     )
     if not own:
         return None
     incoming = sorted(
-        (quad.triple for quad in store.quads_for_pattern(None, None, subject)),
+        (quad.triple for quad in publication.quads(None, None, subject)),
         key=lambda t: (str(t.subject), str(t.predicate)),
     )
     neighbours = sorted(
@@ -62,7 +61,7 @@ def describe(publication: Publication, iri: str) -> Description | None:
     labels = [
         quad.triple
         for neighbour in neighbours
-        for quad in sorted(store.quads_for_pattern(neighbour, LABEL, None), key=str)
+        for quad in sorted(publication.quads(neighbour, LABEL, None), key=str)
     ]
     return Description(iri, own, labels, incoming)
 

@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "names": "Names",
         "properties": "Properties",
         "sources": "Sources",
+        "stated_by": "Stated by",
+        "inferred": "inferred",
         "incoming": "Referenced by",
         "value": "Value",
         "formats": "This description as",
@@ -87,6 +89,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "names": "Noms",
         "properties": "Propriétés",
         "sources": "Sources",
+        "stated_by": "Énoncé par",
+        "inferred": "déduit",
         "incoming": "Cité par",
         "value": "Valeur",
         "formats": "Cette description en",
@@ -148,6 +152,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "names": "이름",
         "properties": "속성",
         "sources": "출처",
+        "stated_by": "출처",
+        "inferred": "추론",
         "incoming": "이 항목을 가리키는 링크",
         "value": "값",
         "formats": "이 설명의 다른 형식",
@@ -327,8 +333,11 @@ def format_number(lexical: str, lang: str) -> str:
 
 
 def format_date(lexical: str, datatype: str, lang: str) -> str:
-    """An ``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` at exactly its precision:
-    ``1950``, ``September 2022``, ``27 July 1953`` (and their French and Korean forms)."""
+    """An ``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date`` or ``xsd:gMonthDay`` at exactly its
+    precision: ``1950``, ``September 2022``, ``27 July 1953``, ``11 November`` (and their
+    French and Korean forms)."""
+    if datatype == XSD + "gMonthDay":
+        return _month_day(lexical, lang)
     match = _DATE.match(lexical)
     if match is None or datatype not in (XSD + "gYear", XSD + "gYearMonth", XSD + "date"):
         return lexical
@@ -345,8 +354,19 @@ def format_date(lexical: str, datatype: str, lang: str) -> str:
     return f"{day_text} {month_name} {year}"
 
 
+def _month_day(lexical: str, lang: str) -> str:
+    match = re.fullmatch(r"--(\d\d)-(\d\d)", lexical[:7])
+    if match is None:
+        return lexical
+    month, day = int(match.group(1)), int(match.group(2))
+    if lang == "ko":
+        return f"{month}월 {day}일"
+    day_text = "1er" if lang == "fr" and day == 1 else str(day)
+    return f"{day_text} {MONTHS.get(lang, MONTHS['en'])[month - 1]}"
+
+
 def is_date(datatype: str) -> bool:
-    return datatype in (XSD + "gYear", XSD + "gYearMonth", XSD + "date")
+    return datatype in (XSD + "gYear", XSD + "gYearMonth", XSD + "date", XSD + "gMonthDay")
 
 
 def is_number(datatype: str) -> bool:

@@ -20,7 +20,7 @@ import json
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import pyoxigraph as ox
@@ -81,14 +81,25 @@ class Links:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A section of a source document, as "document, section"."""
+
+    document: Value
+    section: Value
+
+
+@dataclass(frozen=True)
 class Value:
-    """One thing shown on a page: text, where it links to, its language and machine form."""
+    """One thing shown on a page: text, where it links to, its language and machine form; for
+    a property's value, the sections that state it and the inferences that hold it."""
 
     text: str
     href: str | None = None
     lang: str | None = None
     title: str | None = None
     datetime: str | None = None
+    sources: tuple[Source, ...] = ()
+    inferences: tuple[Value, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,12 +108,6 @@ class Row:
 
     prop: Value
     values: list[Value]
-
-
-@dataclass(frozen=True)
-class Source:
-    document: Value
-    section: Value
 
 
 @dataclass
@@ -271,7 +276,7 @@ class Renderer:
         grouped: dict[ox.NamedNode, list[Value]] = defaultdict(list)
         for triple in description.own:
             if triple.predicate not in shown_elsewhere:
-                grouped[triple.predicate].append(self.value(triple.object, links))
+                grouped[triple.predicate].append(self._stated(triple, links))
         incoming: dict[ox.NamedNode, list[Value]] = defaultdict(list)
         for triple in description.incoming:
             incoming[triple.predicate].append(self.link(triple.subject.value, links))
@@ -312,22 +317,42 @@ class Renderer:
         ]
         return sorted(rows, key=lambda row: (row.prop.text.casefold(), row.prop.title or ""))
 
-    def _sources(self, iri: str, links: Links) -> list[Source]:
+    def _stated(self, triple: ox.Triple, links: Links) -> Value:
+        """A property's value with its own sources: the sections whose graphs hold this very
+        triple, and the inferences that hold it (a value no section states is marked)."""
         publication = self.publication
-        sources = []
-        for section in publication.objects(iri, publication.ck("statedIn")):
-            document = publication.value(section.value, IS_PART_OF)
-            position = publication.value(section.value, publication.ck("position"))
+        graphs = publication.graphs_stating(triple.subject, triple.predicate, triple.object)
+        inference = publication.ck("Inference").value
+        inferred = [g for g in graphs if inference in publication.types.get(g, [])]
+        sections = [g for g in graphs if g not in inferred]
+        return replace(
+            self.value(triple.object, links),
+            sources=tuple(self._cite(sections, links)),
+            inferences=tuple(self.link(g, links) for g in inferred),
+        )
+
+    def _sources(self, iri: str, links: Links) -> list[Source]:
+        """Every section any statement about ``iri`` comes from (its derived ck:statedIn)."""
+        sections = [s.value for s in self.publication.objects(iri, self.publication.ck("statedIn"))]
+        return self._cite(sections, links)
+
+    def _cite(self, sections: Iterable[str], links: Links) -> list[Source]:
+        """Sections as "document, section", sorted by document, then by place in it."""
+        publication = self.publication
+        cited = []
+        for section in sections:
+            document = publication.value(section, IS_PART_OF)
+            position = publication.value(section, publication.ck("position"))
             order = int(position.value) if isinstance(position, ox.Literal) else 0
-            sources.append(
+            cited.append(
                 (
                     self.link(document.value, links) if document else Value(""),
                     order,
-                    self.link(section.value, links),
+                    self.link(section, links),
                 )
             )
-        sources.sort(key=lambda item: (item[0].text.casefold(), item[1], item[2].text))
-        return [Source(document, section) for document, _order, section in sources]
+        cited.sort(key=lambda item: (item[0].text.casefold(), item[1], item[2].text))
+        return [Source(document, section) for document, _order, section in cited]
 
     def _statistic(self, iri: str, lang: str) -> tuple[str, str | None] | None:
         publication = self.publication
@@ -509,14 +534,12 @@ class Renderer:
             elif kind == "property":
                 doc.count = publication.count_uses(iri)
             else:
-                doc.count = sum(
-                    1 for _ in publication.store.quads_for_pattern(None, None, node(iri))
-                )
+                doc.count = sum(1 for _ in publication.quads(None, None, node(iri)))
             docs.append(doc)
         return sorted(docs, key=lambda doc: (doc.label.casefold(), doc.iri))
 
     def _subjects(self, iri: str, predicate: str) -> list[ox.NamedNode]:
-        quads = self.publication.store.quads_for_pattern(None, node(predicate), node(iri))
+        quads = self.publication.quads(None, node(predicate), node(iri))
         return sorted((quad.subject for quad in quads), key=str)  # type: ignore[misc]
 
     def _doc_link(self, term: ox.NamedNode | ox.Literal, links: Links) -> Value:

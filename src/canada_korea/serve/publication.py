@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -137,18 +137,42 @@ class Publication:
         self.queries = queries
         self.prefixes = rebased_prefixes(base)
         self._curies: dict[str, str] = {}
-        self.store = load_store(dist / "canada-korea.nt", base)
+        self.store = load_store(dist, base)
         self.void = _parse_turtle(dist / "void.ttl", base)
         self.shapes = _parse_turtle(dist / "shapes.ttl", base)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for quad in self.store.quads_for_pattern(None, LABEL, None):
+        for quad in self.quads(None, LABEL, None):
             if isinstance(quad.object, ox.Literal):
                 self.labels[quad.subject.value][quad.object.language or ""] = quad.object.value
         self.types: dict[str, list[str]] = defaultdict(list)
-        for quad in self.store.quads_for_pattern(None, TYPE, None):
+        for quad in self.quads(None, TYPE, None):
             self.types[quad.subject.value].append(quad.object.value)
         for types in self.types.values():
             types.sort()
+
+    # --- the store ---------------------------------------------------------------------------
+
+    def quads(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | ox.Literal | None,
+    ) -> Iterator[ox.Quad]:
+        """The matching statements of the union graph (the store's default graph), once each."""
+        return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
+
+    def graphs_stating(
+        self,
+        subject: ox.NamedNode,
+        predicate: ox.NamedNode,
+        obj: ox.NamedNode | ox.Literal,
+    ) -> list[str]:
+        """The named graphs (sections and inferences) that hold this statement, sorted."""
+        return sorted(
+            quad.graph_name.value
+            for quad in self.store.quads_for_pattern(subject, predicate, obj)
+            if isinstance(quad.graph_name, ox.NamedNode)
+        )
 
     # --- names -----------------------------------------------------------------------------
 
@@ -200,7 +224,7 @@ class Publication:
     def _subjects_under(self, namespace: str) -> list[str]:
         subjects = {
             quad.subject.value
-            for quad in self.store.quads_for_pattern(None, None, None)
+            for quad in self.quads(None, None, None)
             if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(namespace)
         }
         return sorted(subjects)
@@ -209,7 +233,7 @@ class Publication:
 
     def objects(self, subject: str, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         """The values of ``predicate`` on ``subject``, sorted by their N-Triples form."""
-        found = self.store.quads_for_pattern(node(subject), predicate, None)
+        found = self.quads(node(subject), predicate, None)
         return sorted((quad.object for quad in found), key=str)  # type: ignore[misc]
 
     def value(self, subject: str, predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal | None:
@@ -227,11 +251,11 @@ class Publication:
 
     def count_instances(self, cls: str) -> int:
         """Resources typed ``cls`` directly (as VoID counts them)."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, TYPE, node(cls)))
+        return sum(1 for _ in self.quads(None, TYPE, node(cls)))
 
     def count_uses(self, predicate: str) -> int:
         """Triples whose predicate is ``predicate``."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, node(predicate), None))
+        return sum(1 for _ in self.quads(None, node(predicate), None))
 
     # --- the dataset description -------------------------------------------------------------
 
@@ -349,14 +373,16 @@ class Publication:
     def timeline(self) -> list[TimelineEntry]:
         """Every event and agreement with a ``ck:date`` (else its ``ck:startDate``), in date
         order (mixed precisions compare by their lexical form, which starts with the year),
-        then by English label."""
+        then by English label. A day with no year (``xsd:gMonthDay``: a yearly day, or a date
+        printed without its year) has no place on a time axis and is left out."""
         answer = self.store.query(
             """SELECT DISTINCT ?r ?date ?end WHERE {
                 VALUES ?top { ck:Event ck:Agreement }
                 ?r a ?class . ?class rdfs:subClassOf* ?top .
                 OPTIONAL { ?r ck:date ?on } OPTIONAL { ?r ck:startDate ?start }
                 OPTIONAL { ?r ck:endDate ?end }
-                BIND(COALESCE(?on, ?start) AS ?date) FILTER(BOUND(?date))
+                BIND(COALESCE(?on, ?start) AS ?date)
+                FILTER(BOUND(?date) && DATATYPE(?date) != xsd:gMonthDay)
             }""",
             prefixes=self.prefixes,
         )
@@ -406,14 +432,22 @@ def _rank(keys: Iterable[str], query: str, words: list[str]) -> int | None:
     return best
 
 
-def load_store(dump: Path, base: str = BASE) -> ox.Store:
-    """An in-memory Store of the N-Triples dump, rebased to ``base``."""
+def load_store(dist: Path, base: str = BASE) -> ox.Store:
+    """An in-memory Store of a build, rebased to ``base``, laid out as queries see the dataset:
+    the union graph (the N-Triples dump, with the derived ``ck:statedIn``) is the default
+    graph, and each section's and inference's graph (from the N-Quads dump) is a named graph,
+    so ``GRAPH ?section { … }`` says who states a triple."""
     store = ox.Store()
-    if base == BASE:
-        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES)
-    else:
-        text = rebase_text(dump.read_text("utf-8"), base)
-        store.bulk_load(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    for name, rdf_format in (
+        ("canada-korea.nt", ox.RdfFormat.N_TRIPLES),
+        ("canada-korea.nq", ox.RdfFormat.N_QUADS),
+    ):
+        dump = dist / name
+        if base == BASE:
+            store.bulk_load(path=str(dump), format=rdf_format)
+        else:
+            text = rebase_text(dump.read_text("utf-8"), base)
+            store.bulk_load(input=text.encode("utf-8"), format=rdf_format)
     return store
 
 

@@ -1,6 +1,7 @@
 """SPARQL in worker processes the server can stop: the endpoint's engine and its time limit.
 
-Each worker holds its own pyoxigraph Store of the dump and answers one query at a time: it
+Each worker holds its own pyoxigraph Store of the build (the union as the default graph, the
+sections' and inferences' graphs named: see ``load_store``) and answers one query at a time: it
 checks the query with :func:`canada_korea.query.prepare` (the same refusals and messages as the
 command line), evaluates the very text it checked in Oxigraph (~0.3 ms for a shipped question,
 against ~10–130 ms in rdflib's engine), converts at most ``max_rows`` solutions to an rdflib
@@ -95,7 +96,7 @@ class QueryPool:
 
     def __init__(
         self,
-        dump: Path,
+        dist: Path,
         *,
         base: str = BASE,
         size: int = DEFAULT_WORKERS,
@@ -103,7 +104,7 @@ class QueryPool:
         max_rows: int = DEFAULT_MAX_ROWS,
     ) -> None:
         require_sandbox()
-        self.dump = dump
+        self.dist = dist
         self.base = base
         self.size = size
         self.timeout = timeout
@@ -167,7 +168,7 @@ class QueryPool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_serve,
-            args=(child_end, str(self.dump), self.base, self.max_rows),
+            args=(child_end, str(self.dist), self.base, self.max_rows),
             name="canada-korea-sparql",
             daemon=True,
         )
@@ -197,11 +198,11 @@ def _stop(worker: _Worker) -> None:
 # --- inside a worker -----------------------------------------------------------------------
 
 
-def _serve(connection: Connection, dump: str, base: str, max_rows: int) -> None:
+def _serve(connection: Connection, dist: str, base: str, max_rows: int) -> None:
     """A worker's whole life: leave the network for good, load the dump, then answer jobs until
     the pipe closes."""
     forbid_network()
-    store = load_store(Path(dump), base)
+    store = load_store(Path(dist), base)
     prefixes = rebased_prefixes(base)
     manager = Graph(bind_namespaces="none").namespace_manager
     for prefix, namespace in prefixes.items():

@@ -1,0 +1,269 @@
+"""The named-graph model of provenance: who says each triple.
+
+- **What a source says** sits in the named graph of the section that says it; the graph's name
+  is the ``ck:Section`` IRI, so a value two sections state is in both graphs.
+- **What the project says** (types, labels, descriptions, notes, links out, and the description
+  of the documents, their sections and the inferences themselves) sits in the default graph.
+- **What the project infers** sits in the graph of a ``ck:Inference``, which the default graph
+  describes: ``prov:wasDerivedFrom`` the sections it rests on, ``skos:editorialNote`` the
+  reasoning. An inferred triple is in no section's graph.
+
+This module states those rules once (:func:`model_problems`), derives ``ck:statedIn`` from graph
+membership (:func:`citations`, so "which document says so?" stays one join), and gives the two
+views the build publishes: the flat :func:`union` graph and the :func:`query_dataset` whose
+default graph is that union and whose named graphs are the sections' and inferences'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import BNode, Dataset, Graph, Node, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from .namespaces import CK, CKR, new_dataset, new_graph
+
+EDITORIAL_PREDICATES = frozenset(
+    {
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        RDFS.seeAlso,
+        SKOS.altLabel,
+        SKOS.editorialNote,
+        SKOS.exactMatch,
+        SKOS.closeMatch,
+        DCTERMS.description,
+        OWL.sameAs,
+    }
+)
+"""Predicates whose triples are the project's own words, wherever their subject is."""
+
+BIBLIOGRAPHIC_CLASSES = frozenset({CK.SourceDocument, CK.Section, CK.Inference})
+"""Classes whose every triple is the project's record of where statements come from."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A quad that breaks the model: where it is (subject, predicate, object, graph) and why."""
+
+    subject: Node
+    predicate: Node | None
+    object: Node | None
+    graph: Node | None
+    message: str
+    check: str
+    severity: str = "Violation"
+
+
+def graph_name(context: Graph | Node | None) -> Node | None:
+    """The name of a quad's graph, or None for the default graph."""
+    name = context.identifier if isinstance(context, Graph) else context
+    return None if name in (None, DATASET_DEFAULT_GRAPH_ID) else name
+
+
+def sections(dataset: Dataset) -> set[Node]:
+    return set(dataset.subjects(RDF.type, CK.Section))
+
+
+def inferences(dataset: Dataset) -> set[Node]:
+    return set(dataset.subjects(RDF.type, CK.Inference))
+
+
+def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Problem]:
+    """Every quad of ``dataset`` that puts a statement in the wrong graph, in a stable order.
+
+    Checked: a fact (a non-editorial triple about a project resource) in the default graph; an
+    editorial triple inside a named graph; a named graph that is neither a section nor an
+    inference; ``ck:statedIn`` written by hand (the build derives it); a triple that is both
+    stated by a section and inferred; a blank node (two builds would name it differently); and,
+    as a warning, a resource that no section or inference mentions.
+
+    ``context`` is the published dataset a contribution joins: its sections, inferences and
+    statements count, but only ``dataset``'s own quads are reported.
+    """
+    scopes = [dataset] if context is None else [dataset, context]
+    known_sections = set().union(*(sections(d) for d in scopes))
+    known_inferences = set().union(*(inferences(d) for d in scopes))
+    bibliographic = {
+        subject
+        for d in scopes
+        for cls in BIBLIOGRAPHIC_CLASSES
+        for subject in d.subjects(RDF.type, cls)
+    }
+    named = [
+        (s, p, o, graph_name(g))
+        for d in scopes
+        for s, p, o, g in d.quads((None, None, None, None))
+        if graph_name(g) is not None
+    ]
+    mentioned = {term for s, _p, o, _g in named for term in (s, o)}
+    stated = {(s, p, o) for s, p, o, g in named if g in known_sections}
+    unsourced_kinds = BIBLIOGRAPHIC_CLASSES | {CK.Measure, SKOS.Concept}
+    problems: list[Problem] = [
+        Problem(
+            resource,
+            RDF.type,
+            cls,
+            None,
+            "no section or inference mentions this "
+            "resource: state what a source says of it in that section's graph, or remove it",
+            "Unmentioned",
+            "Warning",
+        )
+        for resource, cls in dataset.subject_objects(RDF.type)
+        if isinstance(resource, URIRef)
+        and resource.startswith(str(CKR))
+        and resource not in mentioned
+        and cls not in unsourced_kinds
+        and not set(dataset.objects(resource, RDF.type)) & unsourced_kinds
+    ]
+    for s, p, o, context in dataset.quads((None, None, None, None)):
+        graph = graph_name(context)
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            problems.append(
+                Problem(
+                    s,
+                    p,
+                    o,
+                    graph,
+                    "blank nodes are not allowed: name the resource with a "
+                    "slug IRI so every build gives it the same name",
+                    "BlankNode",
+                )
+            )
+        elif p == CK.statedIn:
+            problems.append(
+                Problem(
+                    s,
+                    p,
+                    o,
+                    graph,
+                    "ck:statedIn is derived by the build from the graph a "
+                    "triple sits in: put the triple in the section's graph instead",
+                    "HandWrittenCitation",
+                )
+            )
+        elif graph is None:
+            if (
+                p not in EDITORIAL_PREDICATES
+                and isinstance(s, URIRef)
+                and s.startswith(str(CKR))
+                and s not in bibliographic
+            ):
+                problems.append(
+                    Problem(
+                        s,
+                        p,
+                        o,
+                        None,
+                        "a statement of fact outside any named graph: put it "
+                        "in the graph of the section that states it, or of an inference",
+                        "FactInDefaultGraph",
+                    )
+                )
+        elif graph not in known_sections and graph not in known_inferences:
+            problems.append(
+                Problem(
+                    s,
+                    p,
+                    o,
+                    graph,
+                    "this graph is neither a ck:Section nor a ck:Inference (declare a new one "
+                    "in the default graph, or correct the name)",
+                    "UnknownGraph",
+                )
+            )
+        elif p in EDITORIAL_PREDICATES:
+            problems.append(
+                Problem(
+                    s,
+                    p,
+                    o,
+                    graph,
+                    "types, labels, descriptions, notes and links out are "
+                    "the project's words: they belong in the default graph",
+                    "EditorialInNamedGraph",
+                )
+            )
+        elif graph in known_inferences and (s, p, o) in stated:
+            problems.append(
+                Problem(
+                    s,
+                    p,
+                    o,
+                    graph,
+                    "a section states this triple, so it is no inference: "
+                    "remove it from the inference's graph",
+                    "StatedAndInferred",
+                )
+            )
+    problems.sort(
+        key=lambda pr: tuple(
+            str(t) for t in (pr.check, pr.subject, pr.predicate, pr.object, pr.graph)
+        )
+    )
+    return problems
+
+
+def citations(
+    dataset: Dataset, context: Dataset | None = None
+) -> Iterator[tuple[Node, Node, Node]]:
+    """``(resource, ck:statedIn, section)`` for every project resource that is the subject of a
+    triple in a section's graph (sections declared in ``dataset`` or its ``context``)."""
+    known_sections = sections(dataset) | (sections(context) if context is not None else set())
+    seen: set[tuple[Node, Node]] = set()
+    for s, _p, _o, context in dataset.quads((None, None, None, None)):
+        graph = graph_name(context)
+        project_resource = isinstance(s, URIRef) and s.startswith(str(CKR))
+        if graph in known_sections and project_resource and (s, graph) not in seen:
+            seen.add((s, graph))
+            yield (s, CK.statedIn, graph)
+
+
+def union(dataset: Dataset, context: Dataset | None = None) -> Graph:
+    """Every triple of every graph, plus the derived ``ck:statedIn`` (sections declared in
+    ``dataset`` or its ``context``): the flat published graph."""
+    graph = new_graph()
+    for s, p, o, _context in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    for triple in citations(dataset, context):
+        graph.add(triple)
+    return graph
+
+
+def published_dataset(dataset: Dataset) -> Dataset:
+    """The dataset as the dumps carry it: the named graphs as written, and in the default graph
+    the project's statements plus the derived ``ck:statedIn``."""
+    published = new_dataset()
+    for s, p, o, context in dataset.quads((None, None, None, None)):
+        published.graph(_context_id(graph_name(context))).add((s, p, o))
+    default = published.default_graph
+    for triple in citations(dataset):
+        default.add(triple)
+    return published
+
+
+def query_dataset(published: Dataset) -> Dataset:
+    """The dataset queries run over: the default graph is the union of all graphs (with the
+    derived ``ck:statedIn``), the named graphs are the sections' and inferences'. Oxigraph's
+    ``use_default_graph_as_union`` gives the same view of the same quads."""
+    dataset = new_dataset()
+    default = dataset.default_graph
+    for s, p, o, context in published.quads((None, None, None, None)):
+        default.add((s, p, o))
+        name = graph_name(context)
+        if name is not None:
+            dataset.graph(name).add((s, p, o))
+    return dataset
+
+
+def _context_id(name: Node | None) -> Node:
+    return DATASET_DEFAULT_GRAPH_ID if name is None else name
+
+
+def graph_of(dataset: Dataset, name: Node | None) -> Graph:
+    """One graph of ``dataset`` by name (None: the default graph)."""
+    return dataset.graph(_context_id(name))

@@ -1,0 +1,114 @@
+"""The named-graph model: each rule rejects a crafted case, ck:statedIn is derived from graph
+membership, and the union and dataset views hold the same statements.
+
+Each file in tests/cases/model/ is named after the check it must trip and opens with a comment
+saying what is wrong; it is parsed into a copy of the real dataset, as a data file would be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from canada_korea.cli import main
+from canada_korea.load import Project, load_sources, parse_turtle_into
+from canada_korea.namespaces import CK, CKR
+from canada_korea.provenance import (
+    citations,
+    graph_name,
+    model_problems,
+    published_dataset,
+    query_dataset,
+    sections,
+    union,
+)
+
+from .conftest import CASES
+
+MODEL_CASES = sorted((CASES / "model").glob("*.trig"))
+
+
+def _with_case(project: Project, case: Path) -> Dataset:
+    dataset = load_sources(project)
+    return parse_turtle_into(dataset, case, "trig")  # type: ignore[return-value]
+
+
+def test_shipped_data_breaks_no_rule(source_dataset: Dataset) -> None:
+    violations = [p for p in model_problems(source_dataset) if p.severity == "Violation"]
+    assert not violations, "\n".join(f"{p.check}: {p.subject} {p.predicate}" for p in violations)
+
+
+@pytest.mark.parametrize("case", MODEL_CASES, ids=lambda path: path.stem)
+def test_model_rule_rejects_its_bad_example(case: Path, project: Project) -> None:
+    problems = model_problems(_with_case(project, case))
+    tripped = [p for p in problems if p.check == case.stem]
+    assert tripped, f"{case.stem} did not fire; got {sorted({p.check for p in problems})}"
+    assert all(problem.message for problem in tripped)
+
+
+def test_every_fact_sits_in_a_section_or_inference_graph(source_dataset: Dataset) -> None:
+    known = sections(source_dataset) | set(source_dataset.subjects(RDF.type, CK.Inference))
+    names = {graph_name(g) for g in source_dataset.graphs()} - {None}
+    assert names <= known
+    assert len(names) >= 30
+
+
+def test_stated_in_is_derived_from_the_graphs_a_resource_has_triples_in(
+    source_dataset: Dataset,
+) -> None:
+    derived = {(s, o) for s, _p, o in citations(source_dataset)}
+    war_dead = CKR["stat-canadian-war-dead"]
+    expected = {
+        graph_name(g)
+        for s, _p, _o, g in source_dataset.quads((war_dead, None, None, None))
+        if graph_name(g) in sections(source_dataset)
+    }
+    assert expected and {o for s, o in derived if s == war_dead} == expected
+    assert not list(source_dataset.quads((None, CK.statedIn, None, None)))
+
+
+def test_union_is_every_graph_flattened_plus_the_citations(source_dataset: Dataset) -> None:
+    flat = union(source_dataset)
+    triples = {(s, p, o) for s, p, o, _g in source_dataset.quads((None, None, None, None))}
+    assert set(flat) == triples | set(citations(source_dataset))
+
+
+def test_query_dataset_default_graph_is_the_union_and_graph_gives_the_section(
+    source_dataset: Dataset,
+) -> None:
+    dataset = query_dataset(published_dataset(source_dataset))
+    assert set(dataset.default_graph) == set(union(source_dataset))
+    rows = dataset.query(
+        """SELECT DISTINCT ?document WHERE {
+               GRAPH ?section { ckr:stat-canadian-war-dead ck:value 516 }
+               ?section dcterms:isPartOf ?document }"""
+    )
+    documents = {row[0] for row in rows}
+    assert CKR["gc-defence-relations"] in documents
+    assert documents <= set(source_dataset.subjects(RDF.type, CK.SourceDocument))
+
+
+def test_build_refuses_a_fact_outside_any_graph_and_keeps_dist(
+    scratch: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    before = (scratch.dist_dir / "canada-korea.nq").read_bytes()
+    (scratch.data_dir / "zz-bad.trig").write_bytes(
+        (CASES / "model" / "FactInDefaultGraph.trig").read_bytes()
+    )
+    capsys.readouterr()
+    assert main(["--project", str(scratch.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "Violation: ckr:bad-event, property ck:date" in err
+    assert "a statement of fact outside any named graph" in err
+    assert "(shape FactInDefaultGraph)" in err
+    assert (scratch.dist_dir / "canada-korea.nq").read_bytes() == before
+
+
+def test_union_graph_is_a_graph_of_triples(source_graph: Graph) -> None:
+    assert isinstance(source_graph, Graph)
+    assert (CKR["korean-war"], CK.statedIn, None) in source_graph
+    assert all(isinstance(s, URIRef) for s in source_graph.subjects())
