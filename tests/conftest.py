@@ -5,6 +5,7 @@ Builds happen in a copy under a temporary folder, so tests never touch the check
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -29,9 +30,11 @@ CASES = Path(__file__).parent / "cases"
 
 
 def copy_project(destination: Path) -> Project:
-    """A fresh copy of the sources (ontology, data, shapes, queries) at ``destination``."""
+    """A fresh copy of the sources (ontology, data, shapes, queries) and of ``pyproject.toml``,
+    which holds the version, at ``destination``."""
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, destination / folder)
+    shutil.copyfile(ROOT / "pyproject.toml", destination / "pyproject.toml")
     return Project(destination)
 
 
@@ -140,3 +143,56 @@ def live_server(built_project: Project) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with running_server([*command, "--port", port], url + "/"):
         yield url
+
+
+def small_project(destination: Path, data: Path) -> Project:
+    """A copy of the project whose only data file is ``data``: it builds in about a second."""
+    project = copy_project(destination)
+    for path in project.data_dir.glob("*.trig"):
+        path.unlink()
+    shutil.copyfile(data, project.data_dir / data.name)
+    return project
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` as a test author, without the user's configuration; its output."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(root),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    completed = subprocess.run(
+        ["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True
+    )
+    return completed.stdout
+
+
+def fake_checkout(root: Path, version: str) -> Path:
+    """A git checkout at ``root`` whose code is ``tests/cases/diff/fake-build.py`` (its build
+    publishes ``dataset.nq``), at ``version``, with nothing committed yet."""
+    for folder in ("ontology", "data", "shapes"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    package = root / "src" / "canada_korea"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", "utf-8")
+    shutil.copyfile(CASES / "diff" / "fake-build.py", package / "__main__.py")
+    set_version(root, version)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    return root
+
+
+def set_version(root: Path, version: str) -> None:
+    """Write ``pyproject.toml`` with ``version`` (nothing else a build needs)."""
+    text = f'[project]\nname = "canada-korea"\nversion = "{version}"\n'
+    (root / "pyproject.toml").write_text(text, "utf-8")
+
+
+def commit(root: Path, message: str) -> str:
+    """Commit everything in ``root``; the new commit's hash."""
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--message", message)
+    return git(root, "rev-parse", "HEAD").strip()

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -131,9 +132,10 @@ def test_turtle_dump_uses_the_canonical_prefixes(built: BuildReport) -> None:
 
 
 def test_ontology_and_shapes_are_published_as_written(built: BuildReport) -> None:
-    assert (built.dist / "ontology.ttl").read_bytes() == (
-        ROOT / "ontology" / "canada-korea.ttl"
-    ).read_bytes()
+    """The ontology as written, then the version the build adds (see tests/test_releases.py)."""
+    published = (built.dist / "ontology.ttl").read_bytes()
+    assert published.startswith((ROOT / "ontology" / "canada-korea.ttl").read_bytes())
+    assert b"\n# The version, added by the build from pyproject.toml.\n" in published
     shapes = Graph().parse(built.dist / "shapes.ttl", format="turtle")
     assert len(shapes) > 100
 
@@ -256,3 +258,62 @@ def test_library_build_returns_report(scratch: Project) -> None:
     assert report.dist == scratch.dist_dir
     assert report.validation.conforms
     assert {f.name for f in report.files} >= set(DUMPS)
+
+
+def test_concurrent_builds_take_turns_and_readers_never_miss_dist(scratch: Project) -> None:
+    """Four builds at once all succeed; meanwhile dist/ is always there and complete."""
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    command = [sys.executable, "-m", "canada_korea", "--project", str(scratch.root), "build"]
+    builds = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(4)]
+    misses = 0
+    while any(process.poll() is None for process in builds):
+        nq = scratch.dist_dir / "canada-korea.nq"
+        void = scratch.dist_dir / "void.ttl"
+        if not (nq.is_file() and void.is_file()):
+            misses += 1
+    assert [process.wait() for process in builds] == [0, 0, 0, 0]
+    assert misses == 0
+    kept = [path for path in (scratch.root / ".builds").iterdir() if path.is_dir()]
+    assert 1 <= len(kept) <= 3
+    assert scratch.dist_dir.resolve() in kept
+
+
+def test_a_killed_build_leaves_nothing_behind(scratch: Project) -> None:
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    before = _dist_bytes(scratch)
+    command = [sys.executable, "-m", "canada_korea", "--project", str(scratch.root), "build"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    builds = scratch.root / ".builds"
+    # Kill it once it has started writing a new build folder (or finished, on a fast machine).
+    while process.poll() is None and len([p for p in builds.iterdir() if p.is_dir()]) < 2:
+        time.sleep(0.01)
+    process.kill()
+    process.wait()
+    assert _dist_bytes(scratch) == before
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    assert len([p for p in builds.iterdir() if p.is_dir()]) <= 3
+
+
+def test_dist_is_readable_by_other_users(scratch: Project) -> None:
+    """A web server running as another user must be able to read what the build wrote."""
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    mode = scratch.dist_dir.resolve().stat().st_mode
+    assert mode & 0o055 == 0o055
+    assert (scratch.dist_dir / "canada-korea.nq").stat().st_mode & 0o044 == 0o044
+
+
+def test_a_full_disk_is_an_error_not_a_traceback(
+    scratch: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from canada_korea import pipeline
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "write_site", full)
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    assert capsys.readouterr().err == ("Error: cannot write the build: No space left on device\n")
+    assert not scratch.dist_dir.exists()
+    assert not [p for p in (scratch.root / ".builds").iterdir() if p.is_dir()]

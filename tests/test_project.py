@@ -39,6 +39,8 @@ def test_ci_runs_the_readme_test_command() -> None:
         ["validate", "--help"],
         ["query", "--help"],
         ["serve", "--help"],
+        ["diff", "--help"],
+        ["changelog", "--help"],
     ],
 )
 def test_every_command_has_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,7 +72,7 @@ def test_code_is_ruff_clean() -> None:
 
 WHO_STATES = """SELECT ?document ?section WHERE {
   GRAPH ?s { ?statistic ck:measure ckr:measure-war-dead ; ck:value 516 }
-  ?s rdfs:label ?section ; dcterms:isPartOf/dcterms:title ?document }"""
+  ?s rdfs:label ?section ; dcterms:isPartOf/dcterms:title ?document } ORDER BY ?document"""
 
 
 def _readme_output_after(command: str) -> list[str]:

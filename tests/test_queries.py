@@ -262,7 +262,7 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
             "million",
             "CAD",
             "2005",
-            "United Nations Children's Fund",
+            "UNICEF",
         ),
         (
             "Canada's humanitarian assistance to North Korea",

@@ -15,6 +15,7 @@ import multiprocessing
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -670,3 +671,29 @@ def test_api_query_runs_named_queries_with_bindings(built_project: Project) -> N
         "SELECT ?v WHERE { ?s ck:value ?v }", project=built_project, s="ckr:stat-lost-at-sea"
     )
     assert [int(row.v) for row in bound] == [5]
+
+
+def test_a_query_past_its_memory_is_stopped_with_a_clear_error(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    query_module = importlib.import_module("canada_korea.query")
+    monkeypatch.setattr(query_module, "QUERY_MEMORY", 64 * 2**20)
+    with pytest.raises(QueryError) as caught:
+        run_query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", graph, timeout=60)
+    assert caught.value.message.startswith(
+        "the query needed more than 64 MiB of memory and was stopped"
+    )
+
+
+def test_the_time_limit_covers_work_outside_the_engine() -> None:
+    """Parsing and writing the answer happen in this process; the limit stops them too."""
+    from canada_korea.query import time_limit
+
+    started = time.monotonic()
+    with pytest.raises(QueryError) as caught, time_limit(0.3):
+        while True:
+            pass
+    assert time.monotonic() - started < 5
+    assert caught.value.message == "the query took longer than 0.3 s and was stopped"

@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, VOID
 from rdflib.query import Result
@@ -33,7 +33,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from canada_korea.cli import main
 from canada_korea.load import Project
-from canada_korea.namespaces import CK, CKR
+from canada_korea.namespaces import BASE, CK, CKR
 from canada_korea.pipeline import BuildReport, published_graph
 from canada_korea.query import named_queries, resolve, run_query
 from canada_korea.serve.app import Settings, create_app
@@ -46,6 +46,7 @@ MAX_BODY = 4096
 SELECT_JSON = "application/sparql-results+json"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 WAR = "SELECT ?war WHERE { ?war a ck:War }"
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 @pytest.fixture(scope="module")
@@ -79,24 +80,43 @@ def _text(soup: BeautifulSoup, selector: str) -> str:
 # --- Linked Data -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("media_type", "rdflib_format"),
-    [
-        ("text/turtle", "turtle"),
-        ("application/ld+json", "json-ld"),
-        ("application/n-triples", "nt"),
-    ],
-)
+RDF_FORMATS = [
+    # (Accept, media type answered, rdflib parser, extension)
+    ("text/turtle", "text/turtle", "turtle", "ttl"),
+    ("application/ld+json", "application/ld+json", "json-ld", "jsonld"),
+    ("application/n-triples", "application/n-triples", "nt", "nt"),
+    ("application/rdf+xml", "application/rdf+xml", "xml", "rdf"),
+    ("application/n-quads", "application/n-quads", "nquads", "nq"),
+    ("application/trig", "application/trig", "trig", "trig"),
+    # rdflib's own Accept headers: Graph().parse(url, format="nt") and format="xml"
+    ("text/plain, */*;q=0.1", "application/n-triples", "nt", "nt"),
+    ("application/rdf+xml, */*;q=0.1", "application/rdf+xml", "xml", "rdf"),
+    ("text/turtle, application/x-turtle, */*;q=0.1", "text/turtle", "turtle", "ttl"),
+]
+
+
+def _parsed(text: str, rdflib_format: str) -> Graph:
+    """A response as one graph, whatever the format (N-Quads and TriG parse into a Dataset)."""
+    if rdflib_format in ("nquads", "trig"):
+        dataset = Dataset()
+        dataset.parse(data=text, format=rdflib_format)
+        graph = Graph()
+        for triple in dataset.triples((None, None, None)):
+            graph.add(triple)
+        return graph
+    return Graph().parse(data=text, format=rdflib_format)
+
+
+@pytest.mark.parametrize(("accept", "media_type", "rdflib_format", "extension"), RDF_FORMATS)
 def test_resource_negotiates_each_rdf_format(
-    media_type: str, rdflib_format: str, client: TestClient
+    accept: str, media_type: str, rdflib_format: str, extension: str, client: TestClient
 ) -> None:
-    response = client.get("/id/korean-war", headers={"Accept": media_type})
+    response = client.get("/id/korean-war", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type
     assert {"Accept", "Accept-Language"} <= _vary(response)
-    extension = {"turtle": "ttl", "json-ld": "jsonld", "nt": "nt"}[rdflib_format]
     assert response.headers["content-location"] == f"korean-war.{extension}"
-    described = Graph().parse(data=response.text, format=rdflib_format)
+    described = _parsed(response.text, rdflib_format)
     war = CKR["korean-war"]
     assert (war, RDF.type, CK.War) in described
     assert (war, RDFS.label, Literal("guerre de Corée", lang="fr")) in described
@@ -107,12 +127,12 @@ def test_resource_negotiates_each_rdf_format(
 
 def test_resource_documents_are_the_same_graph_in_every_format(client: TestClient) -> None:
     graphs = [
-        Graph().parse(data=client.get(f"/id/csp.{extension}").text, format=rdflib_format)
-        for extension, rdflib_format in (("ttl", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"))
+        _parsed(client.get(f"/id/csp.{extension}").text, rdflib_format)
+        for _accept, _media, rdflib_format, extension in RDF_FORMATS[:6]
     ]
     assert len(graphs[0]) > 10
-    assert isomorphic(graphs[0], graphs[1])
-    assert isomorphic(graphs[0], graphs[2])
+    for other in graphs[1:]:
+        assert isomorphic(graphs[0], other)
 
 
 def test_resource_is_html_for_browsers_with_alternates_languages_and_search(
@@ -245,6 +265,49 @@ def test_dumps_are_served_as_built(client: TestClient, built: BuildReport) -> No
             assert hashlib.sha256(response.content).hexdigest() == published.sha256
     assert client.get("/dumps/site").status_code == 404
     assert client.get("/dumps/..%2Fpyproject.toml").status_code == 404
+
+
+LDP = Namespace("http://www.w3.org/ns/ldp#")
+
+
+@pytest.mark.parametrize(
+    ("folder", "member", "label"),
+    [("id", CKR["korean-war"], "Korean War"), ("def", CK.Statistic, "statistic")],
+)
+def test_id_and_def_list_what_they_hold(
+    folder: str, member: URIRef, label: str, client: TestClient, graph: Graph
+) -> None:
+    listed = client.get(f"/{folder}/", headers={"Accept": "text/turtle"})
+    assert {"Accept", "Accept-Language"} <= _vary(listed)
+    container = Graph().parse(data=listed.text, format="turtle")
+    members = set(container.objects(URIRef(f"{BASE}{folder}/"), LDP.contains))
+    namespace = str(CKR if folder == "id" else CK)
+    expected = {s for s in graph.subjects() if str(s).startswith(namespace)}
+    assert member in members and members == expected
+    page = _soup(client.get(f"/{folder}/", headers={"Accept": BROWSER}))
+    links = {
+        a.get_text(strip=True): a["href"] for a in page.select("table.listing td:first-child a")
+    }
+    assert links[label] == f"../{folder}/{str(member).rsplit('/', 1)[1]}.html"
+    french = _soup(client.get(f"/{folder}/index.fr.html"))
+    assert french.html["lang"] == "fr"
+    assert len(french.select("table.listing tbody tr")) == len(expected)
+
+
+def test_every_ontology_term_is_defined_by_the_ontology(client: TestClient, graph: Graph) -> None:
+    """A term added to ontology/canada-korea.ttl needs its line in ontology/defined-by.ttl."""
+    ontology = URIRef(BASE + "ontology")
+    terms = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(CK))}
+    undefined = sorted(t for t in terms if (t, RDFS.isDefinedBy, ontology) not in graph)
+    assert not undefined, f"add to ontology/defined-by.ttl: {undefined}"
+    described = Graph().parse(data=client.get("/def/Statistic.ttl").text, format="turtle")
+    assert (CK.Statistic, RDFS.isDefinedBy, ontology) in described
+
+
+def test_void_names_the_sparql_endpoint(client: TestClient) -> None:
+    void = Graph().parse(data=client.get("/dataset").text, format="turtle")
+    dataset = URIRef(BASE + "dataset")
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
 
 
 # --- pages for people ------------------------------------------------------------------------
@@ -445,6 +508,7 @@ def test_named_query_answers_as_rdflib_does(
         ("text/csv", "text/csv; charset=utf-8"),
         ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
         ("application/json", "application/sparql-results+json"),
+        ("application/xml", "application/sparql-results+xml; charset=utf-8"),
     ],
 )
 def test_select_result_formats(accept: str, content_type: str, client: TestClient) -> None:
@@ -461,22 +525,44 @@ def test_select_result_formats(accept: str, content_type: str, client: TestClien
         assert [row[0] for row in result] == [CKR["korean-war"]]  # type: ignore[index]
 
 
-@pytest.mark.parametrize(
-    ("accept", "rdflib_format"),
-    [
-        ("text/turtle", "turtle"),
-        ("application/ld+json", "json-ld"),
-        ("application/n-triples", "nt"),
-    ],
-)
+@pytest.mark.parametrize(("accept", "media_type", "rdflib_format", "extension"), RDF_FORMATS)
 def test_construct_formats_give_the_local_graph(
-    accept: str, rdflib_format: str, client: TestClient, graph: Graph
+    accept: str,
+    media_type: str,
+    rdflib_format: str,
+    extension: str,
+    client: TestClient,
+    graph: Graph,
 ) -> None:
     query = "CONSTRUCT { ckr:csp ?p ?o } WHERE { ckr:csp ?p ?o }"
     response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200
-    served = Graph().parse(data=response.text, format=rdflib_format)
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert "Accept" in _vary(response)
+    served = _parsed(response.text, rdflib_format)
     assert isomorphic(served, run_query(query, graph).graph)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/id/korean-war", "text/turtle"),
+        ("/def/Statistic", BROWSER),
+        ("/id/", "application/rdf+xml"),
+        ("/ontology", "application/ld+json"),
+        ("/dataset", "text/turtle"),
+        ("/sparql", "application/n-triples"),
+        ("/sparql?query=ASK%7B%7D", "text/csv"),
+        ("/sparql?query=ASK%7B", SELECT_JSON),
+        ("/sparql?query=ASK%7B%7D", "image/png"),
+        ("/id/korean-war", "image/png"),
+    ],
+)
+def test_every_negotiated_answer_varies_by_accept(
+    path: str, accept: str, client: TestClient
+) -> None:
+    """Caches must keep one answer per Accept, refusals included."""
+    assert "Accept" in _vary(client.get(path, headers={"Accept": accept}))
 
 
 def test_malformed_query_is_400_with_line_and_column(client: TestClient) -> None:
@@ -543,8 +629,12 @@ def test_unsupported_body_is_415(client: TestClient) -> None:
     assert response.status_code == 415
 
 
-def test_missing_query_is_400_and_browsers_get_a_form(client: TestClient) -> None:
-    assert client.get("/sparql").status_code == 400
+def test_no_query_gives_the_service_description_and_browsers_a_form(client: TestClient) -> None:
+    description = client.get("/sparql")
+    assert description.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert "Accept" in _vary(description)
+    service = Graph().parse(data=description.text, format="turtle")
+    assert (None, SD.endpoint, URIRef(BASE + "sparql")) in service
     page = _soup(client.get("/sparql", headers={"Accept": BROWSER}))
     form = page.select_one("form.sparql")
     assert form["action"] == "sparql"
@@ -557,12 +647,26 @@ def test_browsers_get_the_answer_as_a_table(client: TestClient) -> None:
     assert page.select_one("table.answer td a")["href"] == "id/korean-war.html"
 
 
-def test_rows_are_capped_and_the_cap_announced(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    assert len(_bindings(response)) == MAX_ROWS
-    assert response.headers["x-sparql-maxrows"] == str(MAX_ROWS)
-    small = client.get("/sparql", params={"query": WAR})
-    assert "x-sparql-maxrows" not in small.headers
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", SELECT_JSON),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"),
+    ],
+)
+def test_an_answer_over_the_row_cap_is_refused_whole(
+    query: str, accept: str, client: TestClient
+) -> None:
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 422
+    assert re.fullmatch(
+        rf"the answer has more than {MAX_ROWS:,} (rows|triples), the most this endpoint sends; "
+        rf"ask for fewer: add LIMIT {MAX_ROWS} \(and OFFSET to page through the rest\), or make "
+        r"the patterns more selective\n",
+        response.text,
+    )
+    paged = client.get("/sparql", params={"query": f"{query} LIMIT {MAX_ROWS}"})
+    assert paged.status_code == 200
 
 
 def test_cors_headers_let_browsers_elsewhere_query(client: TestClient) -> None:
@@ -587,7 +691,10 @@ def test_slow_query_is_stopped_while_another_is_answered(client: TestClient) -> 
         started = time.monotonic()
         response = client.get("/sparql", params={"query": SLOW_QUERY})
         outcome.update(
-            status=response.status_code, text=response.text, took=time.monotonic() - started
+            status=response.status_code,
+            text=response.text,
+            headers=response.headers,
+            took=time.monotonic() - started,
         )
 
     worker = threading.Thread(target=slow)
@@ -603,7 +710,12 @@ def test_slow_query_is_stopped_while_another_is_answered(client: TestClient) -> 
             answered_meanwhile.append(time.monotonic() - started)
     worker.join()
     assert outcome["status"] == 503
-    assert outcome["text"] == f"the query took longer than {TIMEOUT:g} s and was stopped\n"
+    assert outcome["text"] == (
+        f"the query ran past the {TIMEOUT:g} s time limit and was stopped; it will not finish "
+        "if sent again: make it more selective (bind more terms, drop cross products, add "
+        "LIMIT)\n"
+    )
+    assert "retry-after" not in outcome["headers"]  # type: ignore[operator]
     assert TIMEOUT <= outcome["took"] < TIMEOUT + 5  # type: ignore[operator]
     assert [t for t in answered_meanwhile if t > TIMEOUT / 2], "nothing answered meanwhile"
     assert _bindings(client.get("/sparql", params={"query": WAR}))
@@ -617,7 +729,15 @@ def test_serve_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["serve", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--host", "--port", "--base", "--sparql-endpoint", "--timeout", "--get"):
+    for option in (
+        "--host",
+        "--port",
+        "--base",
+        "--sparql-endpoint",
+        "--timeout",
+        "--memory-limit",
+        "--get",
+    ):
         assert option in out
     assert "exit codes:" in out
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import string
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -25,6 +23,7 @@ from canada_korea.pipeline import published_graph, published_shapes
 from canada_korea.validate import validate_contributions, validate_graph
 
 from .conftest import CASES, ROOT
+from .test_robustness import SEED_TRIG, mutated
 
 EXAMPLES = ROOT / "examples"
 BAD = CASES / "bad"
@@ -209,9 +208,9 @@ BAD_INPUTS = {
     "binary.ttl": (2, "Error: {path}: not UTF-8 text (byte 0): RDF files must be UTF-8"),
     "truncated.ttl": (
         2,
-        "Error: {path}:6:16: turtle syntax error: the file ends in the middle of a statement",
+        "Error: {path}:6:16: Turtle syntax error: the file ends in the middle of a statement",
     ),
-    "unknown-prefix.ttl": (2, 'Error: {path}:3:14: turtle syntax error: Prefix "ck:" not bound'),
+    "unknown-prefix.ttl": (2, 'Error: {path}:3:14: Turtle syntax error: Prefix "ck:" not bound'),
     "data.txt": (
         2,
         "Error: {path}: unknown format (.txt): use a .ttl, .trig, .nt, .nq or .jsonld file,"
@@ -227,7 +226,7 @@ BAD_INPUTS = {
         2,
         "Error: {path}:4:1: JSON syntax error: Expecting property name enclosed in double quotes",
     ),
-    "broken.nt": (2, 'Error: {path}:2: nt syntax error: Invalid line: "not closed .'),
+    "broken.nt": (2, 'Error: {path}:2: N-Triples syntax error: Invalid line: "not closed .'),
     "missing.ttl": (2, "Error: {path}: no such file"),
 }
 
@@ -347,30 +346,12 @@ def test_focused_validation_of_a_patch_equals_full_validation(project: Project) 
 
 # --- whatever the bytes ------------------------------------------------------------------------
 
-SEED = (EXAMPLES / "csp-pillar-count.trig").read_text("utf-8")
-
-
-@st.composite
-def mutated_turtle(draw: st.DrawFn) -> str:
-    text = SEED
-    for _ in range(draw(st.integers(1, 4))):
-        position = draw(st.integers(0, len(text)))
-        action = draw(st.sampled_from(["delete", "insert", "duplicate"]))
-        if action == "delete":
-            text = text[:position] + text[position + draw(st.integers(1, 20)) :]
-        elif action == "insert":
-            alphabet = string.printable + "\"'<>@^:;.,[](){}#\\é한\x00"
-            text = text[:position] + draw(st.text(alphabet, max_size=12)) + text[position:]
-        else:
-            text = text[:position] + text[position : position + 40] + text[position:]
-    return text
-
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(text=mutated_turtle())
-def test_validate_never_crashes_on_mutated_turtle(
+@given(text=mutated(SEED_TRIG))
+def test_the_api_raises_only_the_projects_errors_on_mutated_trig(
     text: str, project: Project, tmp_path: Path
 ) -> None:
     logging.getLogger("rdflib").setLevel(logging.ERROR)
@@ -382,3 +363,40 @@ def test_validate_never_crashes_on_mutated_turtle(
         assert str(error).startswith(str(path))
     else:
         assert isinstance(result.conforms, bool)
+
+
+def test_a_contribution_may_not_redefine_the_vocabulary(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "redefine.trig"
+    path.write_text(
+        "@prefix ck: <https://w3id.org/canada-korea/def/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ck:Meeting rdfs:subClassOf ck:Country .\n",
+        encoding="utf-8",
+    )
+    result = _validate(project, path)
+    [entry] = [e for e in result.violations if e.shape == "TermRedefined"]
+    assert (entry.focus, entry.line) == ("ck:Meeting", 3)
+
+
+def test_a_data_file_may_not_redefine_the_vocabulary(scratch: Project, capsys) -> None:
+    path = scratch.data_dir / "zz-redefine.trig"
+    path.write_text(
+        "@prefix ck: <https://w3id.org/canada-korea/def/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ck:Meeting rdfs:subClassOf ck:Country .\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--project", scratch.root, "build")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {path}:3:1: ck:Meeting is an ontology term: data files do not describe or"
+        " redefine the vocabulary (ontology/ does)\n"
+    )
+
+
+def test_the_api_never_prints(project: Project, capfd: pytest.CaptureFixture[str]) -> None:
+    """rdflib logs a traceback for an ill-typed literal; the library keeps it off the console."""
+    capfd.readouterr()
+    result = canada_korea.validate(BAD / "ill-typed.ttl", project=project)
+    assert not result.conforms
+    assert capfd.readouterr() == ("", "")

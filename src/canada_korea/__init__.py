@@ -8,6 +8,7 @@ get wrong.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from .namespaces import new_dataset
 from .pipeline import BuildReport, build, published_graph, published_shapes
 from .query import DEFAULT_TIMEOUT, resolve, run_query
 from .validate import Entry, ValidationResult, validate_contributions
+
+# The library never prints: without these, Python's last-resort handler would write the
+# warnings rdflib and pySHACL log (an ill-typed literal, a parse hiccup) to the console. An
+# application that configures logging still receives them through propagation.
+for _name in ("rdflib", "pyshacl"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 __all__ = [
     "BuildReport",

@@ -10,13 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
 from . import validate as validate_triples
-from .errors import CanadaKoreaError, InputError, QueryError, ValidationFailed
+from .changelog import data_section, write_changelog
+from .diff import diff, text_report
+from .errors import CanadaKoreaError, InputError, ProjectError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
 from .pipeline import BuildReport, build, published_graph
@@ -28,13 +36,15 @@ from .query import (
     resolve,
     run_query,
     serialize_result,
+    time_limit,
 )
-from .serve import SERVE_TIMEOUT
+from .serve import SERVE_MEMORY_LIMIT, SERVE_TIMEOUT
 from .validate import ValidationResult
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
-EXIT_OK, EXIT_NO, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_NO, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
+MAX_TIMEOUT = 86_400.0
 
 EPILOG = """exit codes:
   0  success (validate: the triples conform, warnings may be listed; query: answered)
@@ -43,8 +53,21 @@ EPILOG = """exit codes:
   2  unusable input: a syntax error (with file, line and column), a missing file or folder,
      an unknown format, a JSON-LD context that would need the network, a query that is
      malformed (line and column given), an update, SERVICE without --allow-service, or one
-     that ran past --timeout
+     that ran past --timeout; input too deep or too large is unusable too, and says which limit
+ 70  internal error: a bug in canada-korea, not in your input; the message names the file
+     its details were written to (please report it)
 """
+
+DIFF_FORMATS = ("text", "json", "html")
+
+# diff answers like diff(1); the internal-error line is the shared one.
+DIFF_EPILOG = """exit codes:
+  0  success: no difference (as diff(1) answers)
+  1  the answer is no: the builds differ (the differences are listed)
+  2  unusable input: a path that is neither a dist/ folder nor a dump (.nq, .trig, .nt,
+     .ttl, .jsonld), a dump that does not parse (with file, line and column), a name that is
+     neither a git revision nor a released version, or a revision whose build failed
+""" + EPILOG[EPILOG.index(" 70  ") :]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,12 +83,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {error}", file=sys.stderr)
         return EXIT_NO
     except CanadaKoreaError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {_printable(str(error))}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        raise
+    except Exception as error:
+        # The last line of defence, and only for bugs: every user mistake is a CanadaKoreaError
+        # above. A bug gets its own exit code and its traceback goes to a file, not the screen.
+        print(
+            f"Error: internal error ({type(error).__name__}), a bug in canada-korea rather than"
+            f" in the input; details were written to {_crash_report(argv)}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _crash_report(argv: Sequence[str] | None) -> str:
+    """Write the current exception's traceback and the arguments to a new file; its path."""
+    descriptor, path = tempfile.mkstemp(prefix="canada-korea-crash-", suffix=".txt")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as report:
+        report.write(f"canada-korea {_version()}\narguments: {list(argv or sys.argv[1:])!r}\n\n")
+        report.write(traceback.format_exc())
+    return path
+
+
+def _version() -> str:
+    try:
+        return metadata.version("canada-korea")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped: a file or query cannot send escape codes to
+    the terminal through an error message."""
+    return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors as the project's one ``Error: …`` line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_UNUSABLE, f"Error: {message} (see {self.prog} --help)\n")
+
+
+def _seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above 0 and at most a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time limit: give seconds above 0 and at most {MAX_TIMEOUT:g}"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="canada-korea",
         description="Build, validate and query the Canada–Korea relations knowledge graph.",
         epilog=EPILOG,
@@ -159,7 +235,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     query_parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_TIMEOUT,
         help=f"stop a query after this many seconds (default: {DEFAULT_TIMEOUT:g})",
     )
@@ -195,9 +271,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=SERVE_TIMEOUT,
         help=f"stop a SPARQL query after this many seconds (default: {SERVE_TIMEOUT:g})",
+    )
+    serve_parser.add_argument(
+        "--memory-limit",
+        type=int,
+        default=SERVE_MEMORY_LIMIT,
+        metavar="MB",
+        help="the memory one SPARQL query may use, in megabytes; a query that needs more is "
+        f"stopped and its answer says so (default: {SERVE_MEMORY_LIMIT})",
     )
     serve_parser.add_argument(
         "--get",
@@ -206,18 +290,75 @@ def _parser() -> argparse.ArgumentParser:
         "200, 1 otherwise (default: serve until interrupted)",
     )
     serve_parser.set_defaults(run=_serve)
+
+    diff_parser = _subcommand(
+        commands,
+        "diff",
+        help="what changed between two builds: statements added, removed, changed, moved",
+        description="Compare two builds by meaning. OLD and NEW are each a dist/ folder, a "
+        "dump (.nq or .trig with the named graphs; .nt, .ttl or .jsonld flat), or a git "
+        "revision (HEAD, a commit, a branch) or released version (1.0.0) of the checkout, "
+        "built on the fly by its own code (kept in ~/.cache/canada-korea/builds). Reports "
+        "the statements added and removed, a value changed where a subject and predicate keep "
+        "their graph (516 → 517), and a statement that moved to another section's graph (a "
+        "change of source; a build before 2.0.0 has no graphs, so each of its statements "
+        "that now sits in a section's graph is one). Each resource is shown with its label. "
+        "The VoID descriptions of two dist/ folders are compared too, less what changes "
+        "with every build.",
+        epilog=DIFF_EPILOG,
+    )
+    diff_parser.add_argument("old", metavar="OLD", help="the earlier build")
+    diff_parser.add_argument("new", metavar="NEW", help="the later build")
+    diff_parser.add_argument(
+        "--format",
+        choices=DIFF_FORMATS,
+        default="text",
+        help="text grouped by resource; JSON (added, removed and changed lists of statements "
+        "as N-Triples terms, with their graph when named; a change has old and new); or an "
+        "HTML page (default: text)",
+    )
+    diff_parser.add_argument(
+        "--build-metadata",
+        action="store_true",
+        help="also compare what changes with every build: the VoID checksums, byte sizes and "
+        "dcterms:modified (default: left out)",
+    )
+    diff_parser.set_defaults(run=_diff)
+
+    changelog_parser = _subcommand(
+        commands,
+        "changelog",
+        help="the data part of the changelog's current section, from a diff",
+        description="Build the sources (as build does), compare them with the release before "
+        "them, found from git history and built by its own code, and print the data part of "
+        "CHANGELOG.md's current section as Markdown: the counts, the resources added and "
+        "removed, and every change by resource. The section is Unreleased while the version "
+        "in pyproject.toml is already released, else that version (the release being made).",
+    )
+    changelog_parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write it into CHANGELOG.md instead, naming the section after the version being "
+        "released, or adding an Unreleased section after a release (default: print it)",
+    )
+    changelog_parser.set_defaults(run=_changelog)
     return parser
 
 
 def _subcommand(
-    commands: argparse._SubParsersAction, name: str, help: str, description: str
+    commands: argparse._SubParsersAction,
+    name: str,
+    help: str,
+    description: str,
+    epilog: str = EPILOG,
 ) -> argparse.ArgumentParser:
-    """A subcommand with the shared exit-code epilog, so every --help documents them."""
+    """A subcommand with an exit-code epilog (by default the shared one), so every --help
+    documents them."""
     return commands.add_parser(
         name,
         help=help,
         description=description,
-        epilog=EPILOG,
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
@@ -225,6 +366,38 @@ def _subcommand(
 def _build(args: argparse.Namespace) -> int:
     report = build(find_project(args.project))
     _print_build(report)
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    report = diff(args.old, args.new, project=args.project, build_metadata=args.build_metadata)
+    if args.format == "json":
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    elif args.format == "html":
+        # Imported here: the templates cost a tenth of a second that the other formats skip.
+        from .serve.pages import changes_document
+
+        print(changes_document(report), end="")
+    else:
+        print(text_report(report))
+    return EXIT_NO if report.differs else EXIT_OK
+
+
+def _changelog(args: argparse.Namespace) -> int:
+    project = find_project(args.project)
+    changes = build(project).changes
+    if changes is None:
+        raise ProjectError(
+            "no release to compare with: the git history is missing (an exported tree or a "
+            "shallow clone) or holds no release yet",
+            file=project.root,
+        )
+    if args.write:
+        today = datetime.now(UTC).date().isoformat()
+        path = write_changelog(project.root, changes, today)
+        print(f"Wrote the data part of [{changes.title}] to {path}.")
+    else:
+        print(data_section(changes))
     return EXIT_OK
 
 
@@ -248,19 +421,21 @@ def _query(args: argparse.Namespace) -> int:
     # arguments, so a --bind named like one of its options (timeout, project) would collide.
     graph = None if args.endpoint else published_graph(project)
     try:
-        result = run_query(
-            text,
-            graph,
-            endpoint=args.endpoint,
-            bindings=bindings,
-            allow_service=args.allow_service,
-            timeout=args.timeout,
-        )
+        # One limit for the whole query: parsing, evaluation and writing the answer.
+        with time_limit(args.timeout):
+            result = run_query(
+                text,
+                graph,
+                endpoint=args.endpoint,
+                bindings=bindings,
+                allow_service=args.allow_service,
+                timeout=args.timeout,
+            )
+            manager = graph.namespace_manager if graph is not None else None
+            output = serialize_result(result, args.format, manager)
     except QueryError as error:
         error.file = error.file or args.file
         raise
-    manager = graph.namespace_manager if graph is not None else None
-    output = serialize_result(result, args.format, manager)
     if args.output is not None:
         _write_atomically(args.output, output)
     else:
@@ -271,12 +446,25 @@ def _query(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     # Imported here: the web framework costs a third of a second that other commands skip.
-    from .serve.app import Settings, create_app, get_once, run
+    from .serve.app import Settings, create_app, get_once
+    from .serve.web import listen, serve
 
-    settings = Settings(base=args.base, sparql_endpoint=args.sparql_endpoint, timeout=args.timeout)
-    app = create_app(find_project(args.project), settings)
-    if args.get is None:
-        run(app, args.host, args.port)
+    # The port first: a port in use is reported before the graph is loaded.
+    listener = listen(args.host, args.port) if args.get is None else None
+    settings = Settings(
+        base=args.base,
+        sparql_endpoint=args.sparql_endpoint,
+        timeout=args.timeout,
+        memory_limit=args.memory_limit,
+    )
+    try:
+        app = create_app(find_project(args.project), settings)
+    except BaseException:
+        if listener is not None:
+            listener.close()
+        raise
+    if listener is not None:
+        serve(app, listener)
         return EXIT_OK
     status, body = get_once(app, args.get)
     sys.stdout.buffer.write(body)
@@ -313,7 +501,8 @@ def _validate(args: argparse.Namespace) -> int:
     elif args.format == "turtle":
         print(result.report.serialize(format="turtle"), end="")
     else:
-        print(_text_report(result))
+        # Literals may carry terminal escape codes: the text report shows them escaped.
+        print(_printable(_text_report(result)))
     return EXIT_OK if result.conforms else EXIT_NO
 
 

@@ -41,6 +41,10 @@ class ProjectError(CanadaKoreaError):
     """The project layout is unusable: a folder or file the build needs is missing."""
 
 
+class BuildError(CanadaKoreaError):
+    """The build could not be written (a full disk, a folder without write permission)."""
+
+
 class SourceSyntaxError(CanadaKoreaError):
     """A source file cannot be parsed; line and column point at the offending text."""
 

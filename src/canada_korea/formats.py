@@ -17,15 +17,16 @@ class RdfFormat:
     media_type: str
     rdflib: str
     extensions: tuple[str, ...]
+    label: str
 
 
 FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("turtle", "text/turtle", "turtle", (".ttl",)),
-    RdfFormat("nt", "application/n-triples", "nt", (".nt",)),
-    RdfFormat("json-ld", "application/ld+json", "json-ld", (".jsonld", ".json")),
-    RdfFormat("trig", "application/trig", "trig", (".trig",)),
-    RdfFormat("nquads", "application/n-quads", "nquads", (".nq",)),
-    RdfFormat("xml", "application/rdf+xml", "xml", (".rdf", ".owl")),
+    RdfFormat("turtle", "text/turtle", "turtle", (".ttl",), "Turtle"),
+    RdfFormat("nt", "application/n-triples", "nt", (".nt",), "N-Triples"),
+    RdfFormat("json-ld", "application/ld+json", "json-ld", (".jsonld", ".json"), "JSON-LD"),
+    RdfFormat("trig", "application/trig", "trig", (".trig",), "TriG"),
+    RdfFormat("nquads", "application/n-quads", "nquads", (".nq",), "N-Quads"),
+    RdfFormat("xml", "application/rdf+xml", "xml", (".rdf", ".owl"), "RDF/XML"),
 )
 
 

@@ -7,9 +7,13 @@ contributor's typo reads as a pointer into their file rather than a parser trace
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import RDF, Dataset, Graph, Node, URIRef
@@ -18,7 +22,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, ProjectError, SourceSyntaxError
 from .formats import RdfFormat, by_name, by_path
-from .namespaces import new_dataset, new_graph
+from .namespaces import CK, new_dataset, new_graph
+from .versions import current_version, ontology_version
 
 CONTRIBUTION_FORMATS = ("turtle", "trig", "nt", "nquads", "json-ld")
 
@@ -100,49 +105,242 @@ def find_project(start: Path | None = None) -> Project:
     )
 
 
-def parse_turtle_into(graph: Graph, path: Path, rdf_format: str = "turtle") -> Graph:
-    """Parse one Turtle (or, into a Dataset, TriG) file into ``graph``; syntax errors carry the
-    file, line and column."""
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""The largest source or contribution read: a bigger file is refused, not parsed for minutes."""
+
+MAX_NESTING = 64
+"""The deepest nesting of blank nodes, collections, graph blocks or JSON accepted: parsers
+recurse once per level, so a deeper file is refused before it can exhaust the stack."""
+
+MAX_PREFIXES = 1000
+"""The most prefix declarations a file may make: rdflib binds each one in time that grows with
+the number already bound, so 20,000 of them take minutes; no file needs more than a few."""
+
+_PREFIX_DECLARATION = re.compile(r"^[ \t]*(?:@prefix|PREFIX)\b", re.MULTILINE | re.IGNORECASE)
+
+MAX_MESSAGE = 160
+"""The most of a parser's message repeated: enough to say what was expected, never a dump of
+the file (which could hold a secret the user did not mean to show)."""
+
+
+def read_text(path: Path) -> str:
+    """The text of a regular file of at most :data:`MAX_FILE_BYTES`, as UTF-8 with any byte
+    order mark dropped and CR or CRLF line ends read as LF.
+
+    Only regular files are read, and never through a symbolic link: a link to a device, a FIFO
+    or ``/proc`` would hang or show what it should not. Raises :class:`InputError`.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        text = path.read_bytes().decode("utf-8")
+        descriptor = os.open(path, flags)
+    except FileNotFoundError as error:
+        raise InputError("no such file", file=path) from error
     except OSError as error:
-        raise SourceSyntaxError(f"cannot read file: {error.strerror}", file=path) from error
-    except UnicodeDecodeError as error:
-        raise SourceSyntaxError(
-            f"not UTF-8 text (byte {error.start}); source files must be UTF-8", file=path
-        ) from error
-    name = "TriG" if rdf_format == "trig" else "Turtle"
+        if path.is_symlink():
+            raise InputError(
+                "is a symbolic link: only regular files are read", file=path
+            ) from error
+        raise InputError(f"cannot read file: {error.strerror}", file=path) from error
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError("is not a regular file: only regular files are read", file=path)
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            f"is larger than the {MAX_FILE_BYTES // 2**20} MiB a file may be", file=path
+        )
     try:
-        if rdf_format == "trig":
-            # No publicID: TriG's triples outside any GRAPH block must land in the default graph.
-            graph.parse(data=text, format="trig")
-        else:
-            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        line, column = _position(text, error)
-        raise SourceSyntaxError(
-            f"{name} syntax error: {error._why}", file=path, line=line, column=column
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 text (byte {error.start}): RDF files must be UTF-8", file=path
         ) from error
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> None:
+    """Parse ``text`` (read from ``path``) into ``target``: every way it can be malformed, too
+    deep or too large becomes a :class:`SourceSyntaxError`, with the line and column where known.
+
+    Formats without graphs are parsed with the file as base IRI; TriG and N-Quads are parsed
+    without one, so that what lies outside any graph block stays in the default graph.
+    """
+    label = rdf_format.label
+    surrogate = first_surrogate_escape(text)
+    if surrogate is not None:
+        line, column = _position(text, surrogate)
+        raise SourceSyntaxError(
+            f"{label}: {text[surrogate : surrogate + 6]} names half of a UTF-16 surrogate pair,"
+            " not a character",
+            file=path,
+            line=line,
+            column=column,
+        )
+    if rdf_format.name in ("turtle", "trig", "json-ld"):
+        _refuse_deep_nesting(path, text, label)
+    prefixes = (
+        list(_PREFIX_DECLARATION.finditer(text)) if rdf_format.name in ("turtle", "trig") else []
+    )
+    if len(prefixes) > MAX_PREFIXES:
+        line, column = _position(text, prefixes[MAX_PREFIXES].start())
+        raise SourceSyntaxError(
+            f"{label}: more than {MAX_PREFIXES} prefix declarations",
+            file=path,
+            line=line,
+            column=column,
+        )
+    if rdf_format.name == "json-ld":
+        _refuse_remote_contexts(path, text)
+    public_id = None if rdf_format.name in ("trig", "nquads") else path.resolve().as_uri()
+    try:
+        target.parse(data=text, format=rdf_format.rdflib, publicID=public_id)
+    except BadSyntax as error:
+        line, column = _position(text, error._i)
+        raise SourceSyntaxError(
+            f"{label} syntax error: {_excerpt(error._why)}", file=path, line=line, column=column
+        ) from error
+    except ParserError as error:
+        line = _first_bad_line(text, rdf_format)
+        raise SourceSyntaxError(
+            f"{label} syntax error: {_excerpt(str(error).splitlines()[0])}", file=path, line=line
+        ) from error
+    except (IndexError, AssertionError) as error:
+        # rdflib's Turtle parser reads past the end of a truncated statement (IndexError) and
+        # asserts on a string left open at the end (AssertionError): the text stops too soon.
+        line, column = _position(text, len(text))
+        raise SourceSyntaxError(
+            f"{label} syntax error: the file ends in the middle of a statement",
+            file=path,
+            line=line,
+            column=column,
+        ) from error
+    except ValueError as error:
+        digits = re.search(r"\d{4301,}", text)
+        if digits is None:
+            raise SourceSyntaxError(
+                f"{label} could not be read: {_excerpt(str(error))}", file=path
+            ) from error
+        line, column = _position(text, digits.start())
+        raise SourceSyntaxError(
+            f"{label}: a number of {len(digits.group())} digits is too large (4300 at most)",
+            file=path,
+            line=line,
+            column=column,
+        ) from error
+    except (TypeError, KeyError, AttributeError, UnboundLocalError) as error:
+        # The JSON-LD and N-Quads parsers report some malformed input this way.
+        raise SourceSyntaxError(
+            f"{label} could not be read: {_excerpt(str(error))}", file=path
+        ) from error
+
+
+def parse_turtle_into(graph: Graph, path: Path, rdf_format: str = "turtle") -> Graph:
+    """Parse one Turtle (or, into a Dataset, TriG) source file into ``graph``."""
+    parse_into(graph, read_text(path), by_name(rdf_format), path)  # type: ignore[arg-type]
     return graph
 
 
-def _position(text: str, error: BadSyntax) -> tuple[int, int]:
-    """1-based line and column of a notation3 parser error within ``text``."""
-    offset = min(error._i, len(text))
+# Strings, IRIs and comments are skipped, so that their brackets do not count as nesting.
+_TOKENS = re.compile(
+    r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*
+      |(?P<open>[\[({])|(?P<close>[\])}])""",
+    re.VERBOSE,
+)
+
+
+def _refuse_deep_nesting(path: Path, text: str, label: str) -> None:
+    offset = first_too_deep(text, MAX_NESTING)
+    if offset is not None:
+        line, column = _position(text, offset)
+        raise SourceSyntaxError(
+            f"{label}: nested more than {MAX_NESTING} levels deep (blank nodes,"
+            " collections, graph blocks or JSON arrays and objects)",
+            file=path,
+            line=line,
+            column=column,
+        )
+
+
+_SURROGATE_ESCAPE = re.compile(
+    r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+def first_surrogate_escape(text: str) -> int | None:
+    """The offset of the first ``\\uD800``-style escape: it names half a UTF-16 pair, which
+    RDF and SPARQL text cannot hold (rdflib would accept it and fail when writing it out)."""
+    found = _SURROGATE_ESCAPE.search(text)
+    return None if found is None else found.start()
+
+
+def first_too_deep(text: str, limit: int) -> int | None:
+    """The offset of the first bracket (``[``, ``(`` or ``{``, outside strings, IRIs and
+    comments) that opens a level deeper than ``limit``, or None. Turtle, TriG, JSON and
+    SPARQL write strings and IRIs alike, so one scanner serves them all, in linear time."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        if match.group("open"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif match.group("close"):
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` within ``text`` (clamped into the text)."""
+    offset = max(0, min(offset, len(text)))
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
 
 
+def _excerpt(message: str) -> str:
+    """A parser's message on one line, at most :data:`MAX_MESSAGE` characters, controls
+    escaped (a terminal must not run escape codes a file smuggles into a message)."""
+    line = " ".join(message.split())
+    line = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in line)
+    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
+
+
 def load_sources(project: Project) -> Dataset:
-    """The ontology (in the default graph) and every data file with its named graphs: the
-    dataset as written, before the build derives anything from it."""
+    """The ontology (in the default graph, with its version from ``pyproject.toml``) and every
+    data file with its named graphs: the dataset as written, before the build derives anything
+    from it."""
     dataset = new_dataset()
     for path in project.ontology_files():
         parse_turtle_into(dataset.default_graph, path)
+    for triple in ontology_version(current_version(project.root)):
+        dataset.default_graph.add(triple)
+    vocabulary = set(_vocabulary_quads(dataset))
     for path in project.data_files():
         parse_turtle_into(dataset, path, "trig")
+        redefined = sorted(set(_vocabulary_quads(dataset)) - vocabulary, key=str)
+        if redefined:
+            term = redefined[0][0]
+            curie = term.n3(dataset.namespace_manager)
+            text = path.read_text("utf-8")
+            offset = text.find(curie)
+            line, column = _position(text, offset) if offset >= 0 else (None, None)
+            raise SourceSyntaxError(
+                f"{curie} is an ontology term: data files do not describe or redefine the"
+                " vocabulary (ontology/ does)",
+                file=path,
+                line=line,
+                column=column,
+            )
     return dataset
+
+
+def _vocabulary_quads(dataset: Dataset) -> Iterator[tuple[Node, Node, Node, Node]]:
+    """The statements about the vocabulary's own terms (``ck:…``), in any graph."""
+    namespace = str(CK)
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if isinstance(s, URIRef) and s.startswith(namespace):
+            yield (s, p, o, getattr(g, "identifier", g))
 
 
 def load_shapes(project: Project) -> Graph:
@@ -158,13 +356,21 @@ class Contribution:
     """Statements a contributor proposes, with their text so problems can point at a line.
 
     ``dataset`` keeps the graphs they were written in (everything in the default graph for
-    formats without graphs); ``graph`` is all of them flattened."""
+    formats without graphs); ``graph`` is all of them flattened. Locating a problem costs a
+    dictionary lookup: the lines and the statements' starting lines are indexed once, so a
+    large file with many problems is reported in time linear in its size."""
 
     path: Path
     rdf_format: RdfFormat
     text: str
     graph: Graph
     dataset: Dataset
+    _located: dict[tuple[Node, Node | None], int | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _patterns: dict[URIRef, re.Pattern[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def line_of(self, node: Node, predicate: Node | None = None) -> int | None:
         """The line of ``node``'s triple with ``predicate`` when the file shows it, else the line
@@ -172,38 +378,84 @@ class Contribution:
         file has no such line (or no lines at all, as for a Graph passed in memory)."""
         if not isinstance(node, URIRef):
             return None
-        lines = self.text.splitlines()
-        subject = re.compile(r"^\s*\{?\s*(" + self._forms(node) + ")")
-        mention = re.compile(self._forms(node))
-        starts = [n for n, line in enumerate(lines) if subject.match(line)]
+        key = (node, predicate)
+        if key not in self._located:
+            self._located[key] = self._find(node, predicate)
+        return self._located[key]
+
+    def _find(self, node: URIRef, predicate: Node | None) -> int | None:
+        lines = self._lines
+        starts = self._starts.get(node, [])
         if not starts:
+            mention = self._pattern(node)
             found = next((n for n, line in enumerate(lines) if mention.search(line)), None)
             return None if found is None else found + 1
         if isinstance(predicate, URIRef):
-            forms = self._forms(predicate)
-            if predicate == RDF.type and self.rdf_format.name != "json-ld":
-                forms += r"|\sa\s"
-            pattern = re.compile(forms)
+            pattern = self._pattern(predicate)
             # The node may start several statements (one per graph in TriG): the first one
             # that shows the predicate wins.
             for start in starts:
                 for number in range(start, len(lines)):
                     if pattern.search(lines[number]):
                         return number + 1
-                    if re.search(r"\.\s*(#.*)?$", lines[number]):
+                    if _STATEMENT_END.search(lines[number]):
                         break
         return starts[0] + 1
 
-    def _forms(self, term: URIRef) -> str:
-        """A regular expression matching the ways this file can write ``term``."""
+    def _pattern(self, term: URIRef) -> re.Pattern[str]:
+        """A regular expression for the ways this file writes ``term`` (compiled once)."""
+        if term not in self._patterns:
+            forms = [
+                re.escape(form) + (r"(?![\w:-])" if not form.startswith(("<", '"')) else "")
+                for form in self._forms(term)
+            ]
+            if term == RDF.type and self.rdf_format.name != "json-ld":
+                forms.append(r"\sa\s")
+            self._patterns[term] = re.compile("|".join(forms))
+        return self._patterns[term]
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def _namespaces(self) -> dict[str, str]:
+        return {prefix: str(namespace) for prefix, namespace in self.graph.namespaces() if prefix}
+
+    @cached_property
+    def _starts(self) -> dict[URIRef, list[int]]:
+        """Each IRI with the lines (0-based) where a statement about it starts."""
+        starts: dict[URIRef, list[int]] = defaultdict(list)
         if self.rdf_format.name == "json-ld":
-            return re.escape(json.dumps(str(term)))
-        forms = [re.escape(f"<{term}>")]
-        for prefix, namespace in self.graph.namespaces():
-            local = str(term).removeprefix(str(namespace))
-            if local != str(term) and prefix:
-                forms.append(re.escape(f"{prefix}:{local}") + r"(?![\w:-])")
-        return "|".join(forms)
+            return starts
+        for number, line in enumerate(self._lines):
+            match = _LEADING_TERM.match(line)
+            if match is None:
+                continue
+            token = match.group(1)
+            if token.startswith("<"):
+                starts[URIRef(token[1:-1])].append(number)
+            else:
+                prefix, _, local = token.partition(":")
+                if prefix in self._namespaces:
+                    starts[URIRef(self._namespaces[prefix] + local)].append(number)
+        return starts
+
+    def _forms(self, term: URIRef) -> tuple[str, ...]:
+        """The ways this file can write ``term``."""
+        if self.rdf_format.name == "json-ld":
+            return (json.dumps(str(term)),)
+        forms = [f"<{term}>"]
+        for prefix, namespace in self._namespaces.items():
+            local = str(term).removeprefix(namespace)
+            if local != str(term):
+                forms.append(f"{prefix}:{local}")
+        return tuple(forms)
+
+
+# A statement's first term at the start of a line (after a TriG graph's opening brace).
+_LEADING_TERM = re.compile(r"\s*\{?\s*(<[^<>\s]*>|[A-Za-z][\w.-]*:[^\s;,<>\"]*?)(?=[\s;,]|\.?$)")
+_STATEMENT_END = re.compile(r"\.\s*(#.*)?$")
 
 
 def parse_contribution(path: Path, format_name: str | None = None) -> Contribution:
@@ -222,47 +474,9 @@ def parse_contribution(path: Path, format_name: str | None = None) -> Contributi
             f"or --input-format {'|'.join(CONTRIBUTION_FORMATS)}",
             file=path,
         )
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError("no such file", file=path) from error
-    except OSError as error:
-        raise InputError(f"cannot read file: {error.strerror}", file=path) from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"not UTF-8 text (byte {error.start}): RDF files must be UTF-8", file=path
-        ) from error
-    if rdf_format.name == "json-ld":
-        _refuse_remote_contexts(path, text)
+    text = read_text(path)
     dataset = Dataset()
-    try:
-        dataset.parse(data=text, format=rdf_format.rdflib, publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        line, column = _position(text, error)
-        raise SourceSyntaxError(
-            f"{rdf_format.name} syntax error: {error._why}", file=path, line=line, column=column
-        ) from error
-    except ParserError as error:
-        line = _first_bad_line(text, rdf_format)
-        raise SourceSyntaxError(
-            f"{rdf_format.name} syntax error: {str(error).splitlines()[0]}", file=path, line=line
-        ) from error
-    except IndexError as error:
-        # rdflib's Turtle parser reads past the end of a truncated statement.
-        lines = text.splitlines() or [""]
-        raise SourceSyntaxError(
-            f"{rdf_format.name} syntax error: the file ends in the middle of a statement",
-            file=path,
-            line=len(lines),
-            column=len(lines[-1]) + 1,
-        ) from error
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        # The JSON-LD and N-Quads parsers report some malformed input this way.
-        raise SourceSyntaxError(
-            f"{rdf_format.name} could not be read: {error}", file=path
-        ) from error
+    parse_into(dataset, text, rdf_format, path)
     graph = new_graph()
     written = new_dataset()
     for prefix, namespace in dataset.namespaces():
@@ -325,6 +539,15 @@ def _refuse_remote_contexts(path: Path, text: str) -> None:
         raise SourceSyntaxError(
             f"JSON syntax error: {error.msg}", file=path, line=error.lineno, column=error.colno
         ) from error
+    if not isinstance(document, dict | list):
+        raise SourceSyntaxError(
+            f"a JSON-LD document is an object or an array, not {type(document).__name__}".replace(
+                "NoneType", "null"
+            ),
+            file=path,
+            line=1,
+            column=1,
+        )
     for context in _contexts(document):
         remote = [
             item

@@ -8,9 +8,12 @@ build back (building first when it is missing or older than the sources), for ``
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -18,13 +21,15 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .errors import ValidationFailed
+from .changelog import ReleaseChanges, release_changes
+from .errors import BuildError, ValidationFailed
 from .load import Project, load_shapes, load_sources
 from .namespaces import new_dataset, new_graph
 from .provenance import published_dataset, query_dataset
 from .publish import PublishedFile, class_counts, write_dumps
 from .site import write_site
 from .validate import ValidationResult, validate_dataset
+from .versions import PYPROJECT, edition
 
 
 @dataclass
@@ -36,13 +41,27 @@ class BuildReport:
     class_counts: list[tuple[str, int]]
     files: list[PublishedFile]
     validation: ValidationResult
+    changes: ReleaseChanges | None = None
+    """What changed since the release before (None without git history, or for the first)."""
+
+
+KEEP_BUILDS = 3
+"""Builds kept under ``.builds/``: the current one (``dist`` links to it) and the two before,
+so a reader that resolved ``dist`` just before a swap (a server's snapshot, a query in flight)
+still finds every file."""
 
 
 def build(project: Project, source_date_epoch: str | None = None) -> BuildReport:
     """Load and validate the sources, then publish them to ``project.dist_dir`` atomically.
 
     On a violation :class:`ValidationFailed` is raised and ``dist/`` is left exactly as it was.
+    Builds of one checkout take turns (a lock), so concurrent builds neither crash nor mix.
     """
+    with _build_lock(project):
+        return _build_locked(project, source_date_epoch)
+
+
+def _build_locked(project: Project, source_date_epoch: str | None) -> BuildReport:
     sources = load_sources(project)
     shapes = load_shapes(project)
     graph, validation = validate_dataset(sources, shapes)
@@ -54,14 +73,23 @@ def build(project: Project, source_date_epoch: str | None = None) -> BuildReport
             validation,
         )
     modified = _source_date(source_date_epoch)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=project.root))
+    published = edition(project.root)
+    builds = _builds_dir(project)
+    staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
     try:
-        files = write_dumps(graph, published_dataset(sources), shapes, project, staging, modified)
-        write_site(staging, project)
-        _swap_in(staging, project.dist_dir)
+        staging.chmod(0o777 & ~_umask())
+        dataset = published_dataset(sources)
+        files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
+        changes = release_changes(project.root, staging)
+        write_site(staging, project, changes)
+        _link(staging, project.dist_dir)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"cannot write the build: {error.strerror or error}") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _prune(builds, keep=staging)
     files = [
         PublishedFile(f.name, project.dist_dir / f.name, f.media_type, f.size, f.sha256)
         for f in files
@@ -72,24 +100,84 @@ def build(project: Project, source_date_epoch: str | None = None) -> BuildReport
         class_counts=class_counts(graph),
         files=files,
         validation=validation,
+        changes=changes,
     )
 
 
+def _builds_dir(project: Project) -> Path:
+    builds = project.root / ".builds"
+    try:
+        builds.mkdir(exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create {builds}: {error.strerror}") from error
+    return builds
+
+
+@contextmanager
+def _build_lock(project: Project) -> Iterator[None]:
+    """Hold the checkout's build lock (``.builds/.lock``) for the block; waits for another
+    build to finish rather than racing it."""
+    path = _builds_dir(project) / ".lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _link(build_dir: Path, dist: Path) -> None:
+    """Point ``dist`` at ``build_dir`` with one rename of a symbolic link: a reader sees the
+    old build or the new one, never a missing or half-written ``dist``. A ``dist`` left as a
+    real folder by an older version is moved aside first (once)."""
+    if dist.exists() and not dist.is_symlink():
+        dist.rename(build_dir.parent / f"legacy-{os.getpid()}")
+    link = dist.with_name(f".{dist.name}-{os.getpid()}.link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(build_dir, dist.parent))
+    link.replace(dist)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Remove the builds beyond the last :data:`KEEP_BUILDS` (newest kept, ``keep`` always),
+    including what a killed build left half-written."""
+    candidates = sorted(
+        (path for path in builds.iterdir() if path.is_dir() and path != keep),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in candidates[KEEP_BUILDS - 1 :]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def is_stale(project: Project) -> bool:
-    """Whether the dumps are missing or older than any source (ontology, data or shapes)."""
+    """Whether the dumps are missing or older than any source (ontology, data, shapes, or the
+    version in ``pyproject.toml``)."""
     dump = project.dist_dir / "canada-korea.nq"
     if not dump.exists() or not (project.dist_dir / "shapes.ttl").exists():
         return True
     built = dump.stat().st_mtime
     sources = [*project.source_files(), *project.shape_files()]
+    version = project.root / PYPROJECT
+    if version.exists():
+        sources.append(version)
     return any(path.stat().st_mtime > built for path in sources)
 
 
 def ensure_built(project: Project) -> None:
     """Build the dumps when they are missing or older than the sources, without parsing them:
-    readers that hold the graph elsewhere (the server's Oxigraph store) need only the files."""
+    readers that hold the graph elsewhere (the server's Oxigraph store) need only the files.
+    Checked again under the build lock, so readers starting together build once."""
     if is_stale(project):
-        build(project)
+        with _build_lock(project):
+            if is_stale(project):
+                _build_locked(project, None)
 
 
 def published_graph(project: Project) -> Dataset:
@@ -131,15 +219,9 @@ def _source_date(epoch: str | None) -> str | None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
-    return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
-
-
-def _swap_in(staging: Path, dist: Path) -> None:
-    """Swap ``staging`` in for ``dist`` with two renames: readers never see a half-written dist."""
-    retired = dist.with_name(f".{dist.name}-previous")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if dist.exists():
-        dist.rename(retired)
-    staging.rename(dist)
-    shutil.rmtree(retired, ignore_errors=True)
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
+    except (ValueError, OverflowError, OSError) as error:
+        raise BuildError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+        ) from error

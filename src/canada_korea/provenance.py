@@ -120,8 +120,10 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
         and cls not in unsourced_kinds
         and not set(dataset.objects(resource, RDF.type)) & unsourced_kinds
     ]
-    for s, p, o, context in dataset.quads((None, None, None, None)):
-        graph = graph_name(context)
+    published = context
+    for s, p, o, quad_context in dataset.quads((None, None, None, None)):
+        graph = graph_name(quad_context)
+        problems.extend(_vocabulary_problems(s, p, o, graph, published))
         if isinstance(s, BNode) or isinstance(o, BNode):
             problems.append(
                 Problem(
@@ -205,6 +207,60 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
             str(t) for t in (pr.check, pr.subject, pr.predicate, pr.object, pr.graph)
         )
     )
+    return problems
+
+
+FOREIGN_CLASSES_ALLOWED = frozenset({SKOS.Concept})
+"""Classes from outside the ontology a project resource may have (categories of goods)."""
+
+
+def _vocabulary_problems(
+    s: Node, p: Node, o: Node, graph: Node | None, published: Dataset | None
+) -> list[Problem]:
+    """The vocabulary kept apart: project resources typed with the ontology's classes,
+    ``owl:sameAs`` only to other publishers, and (in a contribution) no statement about an
+    ontology term that the published ontology does not already make."""
+    problems = []
+    own = isinstance(s, URIRef) and s.startswith(str(CKR))
+    foreign = isinstance(o, URIRef) and not o.startswith(str(CK))
+    if own and p == RDF.type and foreign and o not in FOREIGN_CLASSES_ALLOWED:
+        problems.append(
+            Problem(
+                s,
+                p,
+                o,
+                graph,
+                "project resources are typed with the ontology's "
+                "classes (ck:…) or skos:Concept; link to another vocabulary's class "
+                "in the ontology instead",
+                "ForeignClass",
+            )
+        )
+    if own and p == OWL.sameAs and isinstance(o, URIRef) and o.startswith(str(CKR)):
+        problems.append(
+            Problem(
+                s,
+                p,
+                o,
+                graph,
+                "owl:sameAs between two of the project's own IRIs: one "
+                "thing has one IRI here, so merge them",
+                "OwnSameAs",
+            )
+        )
+    term = isinstance(s, URIRef) and s.startswith(str(CK))
+    if published is not None and term and (s, p, o) not in published.default_graph:
+        problems.append(
+            Problem(
+                s,
+                p,
+                o,
+                graph,
+                "the vocabulary is the ontology's to define: a "
+                "contribution does not describe or redefine a ck: term",
+                "TermRedefined",
+            )
+        )
     return problems
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from .formats import by_name
 from .load import Project
@@ -28,6 +28,7 @@ from .serialize import (
     sorted_ntriples,
     sorted_trig,
 )
+from .versions import Edition, dataset_version_iri, ontology_version
 
 SPDX = "http://spdx.org/rdf/terms#"
 LICENCE = URIRef("http://creativecommons.org/licenses/by/4.0/")
@@ -38,6 +39,8 @@ DESCRIPTION = (
     "people-to-people ties, North Korea's weapons programmes and sanctions), every fact "
     "citing the section of the source document that states it."
 )
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
+"""DCAT 3's ``dcat:version``, which rdflib's DCAT namespace (DCAT 2) does not define yet."""
 EXAMPLE_RESOURCES = ("korean-war", "csp", "stat-canadian-war-dead", "ckfta")
 
 
@@ -69,10 +72,12 @@ def write_dumps(
     project: Project,
     out: Path,
     modified: str | None,
+    edition: Edition,
 ) -> list[PublishedFile]:
     """Write every published file into ``out`` and return them, the VoID description last.
 
-    ``graph`` is the union graph, ``dataset`` the same statements in their named graphs."""
+    ``graph`` is the union graph, ``dataset`` the same statements in their named graphs;
+    ``edition`` the version they are published as, and the release they revise."""
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
         ("canada-korea.trig", "trig", lambda: sorted_trig(dataset)),
         ("canada-korea.nq", "nquads", lambda: sorted_nquads(dataset)),
@@ -80,11 +85,11 @@ def write_dumps(
         ("canada-korea.nt", "nt", lambda: sorted_ntriples(graph)),
         ("canada-korea.jsonld", "json-ld", lambda: canonical_jsonld(graph)),
         ("context.jsonld", "json-ld", lambda: json_bytes(jsonld_context())),
-        ("ontology.ttl", "turtle", lambda: _concatenate(project.ontology_dir.glob("*.ttl"))),
+        ("ontology.ttl", "turtle", lambda: _versioned_ontology(project, edition.version)),
         ("shapes.ttl", "turtle", lambda: _concatenate(project.shapes_dir.glob("*.ttl"))),
     ]
     files = [_write(out, name, fmt, produce()) for name, fmt, produce in writers]
-    void = describe_dataset(graph, files, modified)
+    void = describe_dataset(graph, files, modified, edition)
     files.append(
         _write(out, "void.ttl", "turtle", void.serialize(format="turtle", encoding="utf-8"))
     )
@@ -103,8 +108,22 @@ def _concatenate(paths: object) -> bytes:
     return b"".join(path.read_bytes() for path in sorted(paths))  # type: ignore[attr-defined]
 
 
-def describe_dataset(graph: Graph, files: list[PublishedFile], modified: str | None) -> Graph:
-    """The VoID + DCAT description: size, classes with counts, examples, and each dump."""
+def _versioned_ontology(project: Project, version: str) -> bytes:
+    """The ontology files as written, then the version triples the build adds to them (the
+    version is written only in ``pyproject.toml``)."""
+    header = new_graph()
+    for triple in ontology_version(version):
+        header.add(triple)
+    turtle = header.serialize(format="turtle", encoding="utf-8")
+    comment = b"\n# The version, added by the build from pyproject.toml.\n"
+    return _concatenate(project.ontology_dir.glob("*.ttl")) + comment + turtle.lstrip(b"\n")
+
+
+def describe_dataset(
+    graph: Graph, files: list[PublishedFile], modified: str | None, edition: Edition
+) -> Graph:
+    """The VoID + DCAT description: version and the release it revises, size, classes with
+    counts, examples, and each dump."""
     void = new_graph()
     dataset = URIRef(DATASET)
     void.add((dataset, RDF.type, VOID.Dataset))
@@ -122,7 +141,12 @@ def describe_dataset(graph: Graph, files: list[PublishedFile], modified: str | N
     void.add((PUBLISHER, RDFS.label, Literal("The canada-korea project", lang="en")))
     if modified:
         void.add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    void.add((dataset, DCAT_VERSION, Literal(edition.version)))
+    if edition.previous is not None:
+        previous = URIRef(dataset_version_iri(edition.previous.version))
+        void.add((dataset, PROV.wasRevisionOf, previous))
     void.add((dataset, VOID.uriSpace, Literal(str(CKR))))
+    void.add((dataset, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
     void.add((dataset, VOID.triples, Literal(len(graph))))
     void.add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
     void.add((dataset, VOID.properties, Literal(len(set(graph.predicates())))))

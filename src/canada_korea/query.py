@@ -16,12 +16,17 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import os
 import re
+import resource
+import signal
+import threading
 import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -38,12 +43,18 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from .errors import QueryError
-from .load import Project
+from .load import Project, first_surrogate_escape, first_too_deep
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
 from .serialize import canonical_jsonld, sorted_ntriples
 
 DEFAULT_TIMEOUT: float = 30.0
+QUERY_MEMORY = 1024 * 2**20
+"""Memory a local query may use beyond the process it forks from (the parsed graph is shared)."""
+MAX_QUERY_NESTING = 16
+"""The deepest nesting of parentheses, groups and brackets a query may have: the parsers
+recurse once per level (rdflib's overflows its stack at about 25, Oxigraph's workers crash),
+and no question about this graph needs more."""
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("table", "turtle", "json-ld", "nt")
 
@@ -135,8 +146,32 @@ def prepare(text: str, *, allow_service: bool = False, local: bool = True) -> Pr
     part of it that rdflib took for a comment.
     """
     text = canonical_text(text)
+    surrogate = first_surrogate_escape(text)
+    if surrogate is not None:
+        raise QueryError(
+            f"SPARQL syntax error: {text[surrogate : surrogate + 6]} names half of a UTF-16"
+            " surrogate pair, not a character",
+            line=text.count("\n", 0, surrogate) + 1,
+            column=surrogate - (text.rfind("\n", 0, surrogate) + 1) + 1,
+        )
+    too_deep = first_too_deep(text, MAX_QUERY_NESTING)
+    if too_deep is not None:
+        line = text.count("\n", 0, too_deep) + 1
+        raise QueryError(
+            f"the query nests brackets, groups or paths more than {MAX_QUERY_NESTING} levels"
+            " deep; write it flatter",
+            line=line,
+            column=too_deep - (text.rfind("\n", 0, too_deep) + 1) + 1,
+        )
     try:
         parsed = parseQuery(text)
+    except ValueError as error:
+        # A \u or \U escape that names no character (beyond U+10FFFF, or a surrogate).
+        raise QueryError(f"SPARQL syntax error: {error}") from error
+    except RecursionError as error:
+        raise QueryError(
+            "the query is nested too deeply for the parser; write it flatter"
+        ) from error
     except ParseBaseException as error:
         if not any(
             line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()
@@ -270,13 +305,39 @@ def run_query(
     The answer is a complete, in-memory :class:`Result` (rows read, graph parsed). Every user
     mistake, refusal, engine failure, time-out or endpoint failure raises :class:`QueryError`.
     """
-    prepared = prepare(text, allow_service=allow_service, local=endpoint is None)
-    terms = _terms(bindings)
-    if endpoint is not None:
-        return _run_on_endpoint(endpoint, prepared, terms, timeout)
-    if graph is None:
-        raise ValueError("run_query needs a graph or an endpoint")
-    return _run_forked(graph, prepared, terms, timeout, allow_service)
+    with time_limit(timeout):
+        prepared = prepare(text, allow_service=allow_service, local=endpoint is None)
+        terms = _terms(bindings)
+        if endpoint is not None:
+            return _run_on_endpoint(endpoint, prepared, terms, timeout)
+        if graph is None:
+            raise ValueError("run_query needs a graph or an endpoint")
+        return _run_forked(graph, prepared, terms, timeout, allow_service)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block with :class:`QueryError` after ``seconds``: parsing, evaluation and
+    formatting alike, so ``--timeout`` bounds the whole query. Uses the process's interval
+    timer, so it acts only in the main thread, and an enclosing limit, already running, is
+    left to act on its own."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0]
+    ):
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise QueryError(f"the query took longer than {seconds:g} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _run_forked(
@@ -324,7 +385,10 @@ def _evaluate_in_child(
     terms: dict[str, Identifier],
     allow_service: bool,
 ) -> None:
-    """The child's whole life: leave the network, evaluate, serialise, send one message, exit."""
+    """The child's whole life: leave the network, cap its memory, evaluate, serialise, send
+    one message, exit. Its stderr goes nowhere: what it has to say travels in the message."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    _limit_memory(QUERY_MEMORY)
     if not allow_service:
         # rdflib executes the very parse tree prepare() checked for SERVICE, so on a platform
         # without seccomp that check alone still holds for this engine.
@@ -333,6 +397,14 @@ def _evaluate_in_child(
     try:
         result = graph.query(prepared.query, initBindings=terms)
         payload = _encode(result)
+    except MemoryError:
+        message = (
+            f"the query needed more than {QUERY_MEMORY // 2**20} MiB of memory and was stopped;"
+            " narrow it (LIMIT, fewer joins or OPTIONALs)"
+        )
+        sender.send(("error", message.encode("utf-8")))
+        sender.close()
+        return
     except Exception as error:
         # The boundary with rdflib's engine: it fails on some valid queries (ORDER BY STR(?x)
         # with ?x unbound raises TypeError in its sort). Report it as the engine's failure,
@@ -342,6 +414,19 @@ def _evaluate_in_child(
     else:
         sender.send(("result", payload))
     sender.close()
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at what it maps now plus ``extra`` bytes, so a runaway
+    query fails with MemoryError instead of taking the machine (Linux; elsewhere a no-op)."""
+    try:
+        status = Path("/proc/self/status").read_text("ascii")
+    except OSError:
+        return
+    found = re.search(r"^VmSize:\s+(\d+) kB", status, re.MULTILINE)
+    if found is not None:
+        limit = int(found.group(1)) * 1024 + extra
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _encode(result: Result) -> bytes:

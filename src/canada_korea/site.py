@@ -7,12 +7,17 @@ static host, or opened from disk. Output is deterministic: pages and documents a
 sorted order from sorted data, and nothing records the time.
 
     index.html  timeline.html  search.html  search-index.json      (+ .fr.html, .ko.html)
+    changes.html                          what changed since the release before (with git)
     id/NAME.html .ttl .jsonld .nt         every resource           (+ .fr.html, .ko.html)
     def/NAME.html .ttl .jsonld .nt        every ontology term      (+ .fr.html, .ko.html)
     ontology/index.html                   the ontology documentation
     dumps/                                the published files, as in dist/
     queries/NAME.rq                       the named queries
     static/                               the stylesheet and the search script
+    .htaccess                             Apache configuration (content negotiation)
+
+and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect rules (see
+``canada_korea.serve.hosting``).
 """
 
 from __future__ import annotations
@@ -21,25 +26,30 @@ import shutil
 from importlib.resources import files
 from pathlib import Path
 
+from .changelog import ReleaseChanges
 from .load import Project
 from .query import named_queries
 from .serve.description import describe, jsonld, ntriples, turtle
+from .serve.hosting import write_server_config
 from .serve.pages import Links, Renderer, page_path
 from .serve.publication import LANGUAGES, Publication
 
 SITE = "site"
 
 
-def write_site(dist: Path, project: Project) -> Path:
-    """Write the static site into ``dist/site`` from the files already in ``dist``; returns
-    the folder. The folder is replaced whole."""
+def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = None) -> Path:
+    """Write the static site into ``dist/site`` from the files already in ``dist``, with a
+    changes page when ``changes`` (since the release before) are known; returns the folder.
+    The folder is replaced whole."""
     site = dist / SITE
     if site.exists():
         shutil.rmtree(site)
     publication = Publication(dist, named_queries(project))
-    renderer = Renderer(publication)
+    renderer = Renderer(publication, changes_link=changes is not None)
     for lang in LANGUAGES:
         _write(site, "index", lang, renderer.landing(lang))
+        if changes is not None:
+            _write(site, "changes", lang, renderer.changes(lang, changes))
         _write(site, "timeline", lang, renderer.timeline(lang))
         _write(site, "search", lang, renderer.search(lang, None))
         _write(site, "ontology/index", lang, renderer.ontology(lang))
@@ -65,6 +75,7 @@ def write_site(dist: Path, project: Project) -> Path:
     static.mkdir()
     for asset in sorted(files("canada_korea.serve").joinpath("static").iterdir(), key=str):
         (static / asset.name).write_bytes(asset.read_bytes())
+    write_server_config(dist, site)
     return site
 
 

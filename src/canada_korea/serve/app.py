@@ -3,47 +3,60 @@
 Routes (read-only; ``GET`` and ``HEAD`` everywhere, ``POST`` on ``/sparql`` only):
 
     /                     the landing page        /index.html, /index.fr.html, /index.ko.html
-    /id/NAME, /def/NAME   a resource or term: HTML, Turtle, JSON-LD or N-Triples by ``Accept``
-                          (``Vary: Accept, Accept-Language``), or by extension: NAME.html,
-                          NAME.fr.html, NAME.ko.html, NAME.ttl, NAME.jsonld, NAME.nt
+    /id/NAME, /def/NAME   a resource or term: HTML, or RDF (Turtle, JSON-LD, N-Triples,
+                          RDF/XML, N-Quads, TriG) by ``Accept`` (``Vary: Accept,
+                          Accept-Language``), or by extension: NAME.html, NAME.fr.html,
+                          NAME.ko.html, NAME.ttl, NAME.jsonld, NAME.nt, NAME.rdf, NAME.nq, NAME.trig
+    /id/, /def/           the list of every resource or term, the same ways (/id/index.ttl …)
     /ontology             the ontology: RDF by ``Accept``; a browser is sent to /ontology/
     /ontology/            its documentation (/ontology/index.html …)
     /dataset, /.well-known/void   the VoID description (Turtle unless ``Accept`` asks otherwise)
     /timeline, /search?q=  (also as .html files, like the static site)
-    /sparql               the SPARQL 1.1 Protocol; a browser without a query gets a form
+    /sparql               the SPARQL 1.1 Protocol; without a query, the service description
+                          (a browser gets a form)
     /dumps/FILE, /FILE    the published files of dist/ (the VoID download URLs are /FILE)
     /queries/NAME.rq, /static/…, /search-index.json
 
 The pages are the static site's: the same relative links name the same files (see
 ``pages``), so each page works in both places. HTML is in English, French or Korean, from the
-file name, else ``?lang=``, else ``Accept-Language``.
+file name, else ``?lang=``, else ``Accept-Language``. Redirects name relative locations: the
+``Host`` header a client sends never becomes part of an answer.
 
-SPARQL answers come from :mod:`.workers` (Oxigraph in processes that can be stopped) or, with
-``sparql_endpoint``, from that endpoint. Refusals: a malformed query, an update sent as
-``query=``, ``SERVICE`` and ``FROM`` are 400 with the reason; an update operation
-(``update=`` or ``application/sparql-update``) is 403 — the request is understood and this
-endpoint is read-only; a body over ``max_body`` bytes 413; an unsupported request body 415; no
-acceptable result format 406; a query past the time limit (or no free worker) 503.
+Pages and documents are rendered on the framework's thread pool and cached; SPARQL never takes
+those threads: a query waits for a worker in the event loop (see :mod:`.workers`), and its HTML
+is rendered on threads of its own. Answers to ``/sparql`` (:mod:`.protocol` reads the request):
+a malformed query, ``SERVICE`` or a query given twice are 400 with the reason; an update 403;
+a body over ``max_body`` bytes 413; an unsupported body 415; no acceptable format (or RDF/XML
+for a graph it cannot write) 406; an answer
+over the row, byte or memory limit 422 saying how to ask for less; a query past the time limit
+503 without ``Retry-After`` (sending it again will not help); and a full waiting line 503 with
+``Retry-After`` (the same query may succeed a few seconds later).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
+import math
+import re
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
+from pathlib import Path
+from typing import TypeVar
 
-import anyio
 import pyoxigraph as ox
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
+from rdflib import BNode, Literal
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError, QueryError
@@ -52,14 +65,30 @@ from ..load import Project
 from ..namespaces import BASE
 from ..pipeline import ensure_built
 from ..query import GRAPH_FORMS, named_queries, run_query, serialize_result
-from . import SERVE_TIMEOUT
-from .description import describe, jsonld, ntriples, turtle
+from . import SERVE_MEMORY_LIMIT, SERVE_TIMEOUT
+from .description import (
+    CONTENT_TYPES,
+    RDF_ALIASES,
+    RDF_MEDIA_TYPES,
+    UnwritableGraph,
+    describe,
+    document,
+)
+from .hosting import STABLE
 from .negotiation import language, negotiate
 from .pages import Renderer
+from .protocol import ProtocolRequest, read_request
 from .publication import LANGUAGES, Publication, rebase_text
+from .service import container, service_description
+from .web import NO_STORE, Representation, SecurityHeaders, not_modified, representation
 from .workers import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
+    DEFAULT_MAX_WAITING,
     DEFAULT_WORKERS,
+    SELECT_FORMATS,
+    AnswerTooLarge,
+    Limits,
     NotAcceptable,
     QueryAnswer,
     QueryJob,
@@ -68,40 +97,26 @@ from .workers import (
     ServerBusy,
 )
 
+T = TypeVar("T")
 DEFAULT_MAX_BODY = 64 * 1024
 HTML = "text/html"
-RDF_MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
+HTML_TYPE = "text/html; charset=utf-8"
+SELECT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
 }
-CONTENT_TYPES = {
-    HTML: "text/html; charset=utf-8",
-    "text/turtle": "text/turtle; charset=utf-8",
-    "application/ld+json": "application/ld+json",
-    "application/n-triples": "application/n-triples; charset=utf-8",
+"""Other names of the result formats: SPARQLWrapper and browsers' XHR ask for these."""
+SELECT_OFFERS = [*SELECT_FORMATS, *SELECT_ALIASES]
+GRAPH_OFFERS = [*RDF_MEDIA_TYPES.values(), *RDF_ALIASES]
+RESULT_CONTENT_TYPES = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml; charset=utf-8",
+    "text/csv": "text/csv; charset=utf-8",
+    "text/tab-separated-values": "text/tab-separated-values; charset=utf-8",
+    **CONTENT_TYPES,
 }
-RESULT_FORMATS = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-}
-GRAPH_FORMATS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
-FORMAT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples; charset=utf-8",
-}
+BUSY_RETRY_SECONDS = 5
+_UNSAFE_IN_BASE = re.compile(r"[\s\"'<>\\^`{|}\x00-\x1f\x7f]")
 EXAMPLE_QUERY = """SELECT ?statistic ?label ?value WHERE {
   ?statistic a ck:Statistic ; rdfs:label ?label ; ck:value ?value .
   FILTER(LANG(?label) = "en")
@@ -113,37 +128,54 @@ LIMIT 10
 
 @dataclass(frozen=True)
 class Settings:
-    """How the server answers; every field has the default ``canada-korea serve`` uses."""
+    """How the server answers; every field has the default ``canada-korea serve`` uses.
+    ``memory_limit`` is in megabytes per query worker, ``max_waiting`` the number of queries
+    that may wait for a worker before more are refused."""
 
     base: str = BASE
     sparql_endpoint: str | None = None
     timeout: float = SERVE_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = DEFAULT_MAX_BYTES
     max_body: int = DEFAULT_MAX_BODY
     workers: int = DEFAULT_WORKERS
+    memory_limit: int = SERVE_MEMORY_LIMIT
+    max_waiting: int = DEFAULT_MAX_WAITING
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            timeout=self.timeout,
+            max_rows=self.max_rows,
+            max_bytes=self.max_bytes,
+            memory_mb=self.memory_limit,
+            max_waiting=self.max_waiting,
+        )
 
 
 def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
     """The application serving ``project``'s published graph (built first when the dumps are
     missing or older than the sources, as ``query`` does). Its query workers start and stop
-    with the application's lifespan."""
+    with the application's lifespan. Raises :class:`InputError` for settings it cannot serve
+    with (a base that is not a plain web address, a time limit that is not a positive number of
+    seconds, a memory limit under 256 MB)."""
     settings = settings or Settings()
-    base = settings.base if settings.base.endswith("/") else settings.base + "/"
-    if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
-        raise InputError(f"the base must be an http or https URL, not '{settings.base}'")
+    base = _checked_base(settings.base)
+    if not (math.isfinite(settings.timeout) and 0 < settings.timeout <= 3600):
+        raise InputError(f"the time limit must be between 0 and 3600 s, not {settings.timeout}")
+    if settings.memory_limit < 256:
+        raise InputError(f"the memory limit must be 256 MB or more, not {settings.memory_limit}")
     ensure_built(project)
     publication = Publication(project.dist_dir, named_queries(project), base)
     site = _Site(publication, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if site.pool is not None:
-            site.pool.start()
+        site.answerer.start()
         try:
             yield
         finally:
-            if site.pool is not None:
-                site.pool.close()
+            site.close()
 
     app = FastAPI(
         title="canada-korea",
@@ -151,14 +183,16 @@ def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        redirect_slashes=False,
     )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Language", "Content-Type"],
-        expose_headers=["Content-Location", "Link", "Vary", "X-SPARQL-MaxRows"],
+        allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match"],
+        expose_headers=["Content-Location", "ETag", "Link", "Vary"],
     )
+    app.add_middleware(SecurityHeaders)
     app.mount(
         "/static",
         StaticFiles(directory=str(files("canada_korea.serve").joinpath("static"))),
@@ -169,26 +203,118 @@ def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _checked_base(base: str) -> str:
+    """``base`` ending with a slash, or :class:`InputError`: IRIs are written by putting a name
+    after it, so it must be an http(s) URL with a host and nothing Turtle, HTML or a header
+    could read as the end of the IRI (spaces, quotes, angle brackets) and no query or fragment."""
+    parts = urllib.parse.urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"the base must be an http or https URL, not '{base}'")
+    unsafe = _UNSAFE_IN_BASE.search(base)
+    if unsafe is not None:
+        raise InputError(f"the base cannot contain {unsafe.group()!r}: '{base}'")
+    if parts.query or parts.fragment or "?" in base or "#" in base:
+        raise InputError(f"the base cannot have a query or a fragment: '{base}'")
+    return base if base.endswith("/") else base + "/"
+
+
+class _Forwarder:
+    """Answers queries on the configured SPARQL endpoint (``--sparql-endpoint``), on threads
+    of its own and with the same waiting line as the workers."""
+
+    def __init__(self, endpoint: str, size: int, limits: Limits, prefixes: dict[str, str]) -> None:
+        self.endpoint = endpoint
+        self.limits = limits
+        self.prefixes = prefixes
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sparql")
+        self._slots = asyncio.Semaphore(size + limits.max_waiting)
+
+    def start(self) -> None:
+        """Nothing to start: threads are made as queries come."""
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, job: QueryJob) -> QueryAnswer:
+        if job.default_graphs is not None or job.named_graphs is not None:
+            raise QueryError(
+                "default-graph-uri and named-graph-uri are not passed on to the endpoint "
+                f"{self.endpoint}; use FROM and FROM NAMED"
+            )
+        if self._slots.locked():
+            raise ServerBusy("the endpoint is busy; try again in a few seconds")
+        async with self._slots:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._answer, job)
+
+    def _answer(self, job: QueryJob) -> QueryAnswer:
+        result = run_query(job.text, endpoint=self.endpoint, timeout=self.limits.timeout)
+        if result.type in GRAPH_FORMS:
+            if job.graph_format is None:
+                raise NotAcceptable(result.type)
+            triples = [
+                ox.Triple(*(_ox_term(term) for term in triple))
+                for triple in result.graph  # type: ignore[union-attr]
+            ]
+            if len(triples) > self.limits.max_rows:
+                raise self.limits.too_many("triples")
+            body = document(triples, job.graph_format, self.prefixes)
+            return QueryAnswer(result.type, job.graph_format, body)
+        if job.select_format is None:
+            raise NotAcceptable(result.type)
+        if len(result.bindings) > self.limits.max_rows:
+            raise self.limits.too_many("rows")
+        body = serialize_result(result, SELECT_FORMATS[job.select_format])
+        return QueryAnswer(result.type, job.select_format, body)
+
+
+def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term of an endpoint's answer as the pyoxigraph term the writers take."""
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.NamedNode(str(term))
+
+
 class _Site:
-    """The routes' shared state: the publication, its renderer and the query workers."""
+    """The routes' shared state: the publication, its renderer, the query answerer and the
+    caches of what is rendered."""
 
     def __init__(self, publication: Publication, settings: Settings) -> None:
         self.publication = publication
         self.settings = settings
+        self.limits = settings.limits
         self.renderer = Renderer(publication, sparql="sparql")
-        self.pool = (
-            None
+        self.endpoint = publication.base + "sparql"
+        self.answerer: QueryPool | _Forwarder = (
+            _Forwarder(
+                settings.sparql_endpoint, settings.workers, self.limits, publication.prefixes
+            )
             if settings.sparql_endpoint
             else QueryPool(
-                publication.dist,
-                base=publication.base,
-                size=settings.workers,
-                timeout=settings.timeout,
-                max_rows=settings.max_rows,
+                publication.dist, base=publication.base, size=settings.workers, limits=self.limits
             )
         )
+        # SPARQL answers are rendered as HTML here, never on the threads pages need.
+        self.sparql_renderer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql-html")
         self.page = lru_cache(maxsize=4096)(self._page)
         self.document = lru_cache(maxsize=4096)(self._document)
+        self.file_as_rdf = lru_cache(maxsize=64)(self._file_as_rdf)
+        self.listing = lru_cache(maxsize=64)(self._listing)
+        self.service = lru_cache(maxsize=16)(self._service)
+        self.dump_etag = lru_cache(maxsize=64)(self._dump_etag)
+        self.search_index = lru_cache(maxsize=1)(self._search_index)
+        self.form = lru_cache(maxsize=8)(self._form)
+
+    def close(self) -> None:
+        """Stop the query answerer and the SPARQL rendering threads."""
+        self.answerer.close()
+        self.sparql_renderer.shutdown(wait=False, cancel_futures=True)
 
     def add_routes(self, app: FastAPI) -> None:
         get = ["GET", "HEAD"]
@@ -196,9 +322,11 @@ class _Site:
         app.add_api_route("/index{variant:path}", self.landing, methods=get)
         app.add_api_route("/timeline", self.timeline, methods=get)
         app.add_api_route("/timeline{variant:path}", self.timeline, methods=get)
-        app.add_api_route("/search-index.json", self.search_index, methods=get)
+        app.add_api_route("/search-index.json", self.search_index_file, methods=get)
         app.add_api_route("/search", self.search, methods=get)
         app.add_api_route("/search{variant:path}", self.search, methods=get)
+        app.add_api_route("/id/", self.resources, methods=get)
+        app.add_api_route("/def/", self.terms, methods=get)
         app.add_api_route("/id/{name}", self.resource, methods=get)
         app.add_api_route("/def/{name}", self.term, methods=get)
         app.add_api_route("/ontology", self.ontology, methods=get)
@@ -210,6 +338,21 @@ class _Site:
         app.add_api_route("/dumps/{name}", self.dump, methods=get)
         app.add_api_route("/queries/{name}", self.named_query, methods=get)
         app.add_api_route("/{name}", self.dump, methods=get)
+
+    # --- responses ---------------------------------------------------------------------------
+
+    def _stable(
+        self,
+        request: Request,
+        content: Representation,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Stable data with its validators: the body, or 304 when the client holds it."""
+        headers = {**(headers or {}), "ETag": content.etag, "Cache-Control": STABLE}
+        if not_modified(request.headers.get("if-none-match"), content.etag):
+            return Response(status_code=304, headers=headers)
+        return Response(content.body, media_type=content_type, headers=headers)
 
     # --- HTML pages ----------------------------------------------------------------------------
 
@@ -231,46 +374,51 @@ class _Site:
             return chosen  # type: ignore[return-value]
         return language(request.headers.get("accept-language"), LANGUAGES)
 
-    def _html(self, html: str, *, status: int = 200, vary: bool = True) -> Response:
-        headers = {"Vary": "Accept-Language"} if vary else {}
-        return Response(html, status_code=status, media_type=CONTENT_TYPES[HTML], headers=headers)
+    def _html(self, request: Request, page: Representation) -> Response:
+        """A page whose language follows the file name, ``?lang=`` or ``Accept-Language``."""
+        return self._stable(request, page, HTML_TYPE, {"Vary": "Accept-Language"})
 
-    def _page(self, kind: str, lang: str, argument: str = "") -> str | None:
+    def _page(self, kind: str, lang: str, argument: str = "") -> Representation | None:
         if kind == "landing":
-            return self.renderer.landing(lang)
-        if kind == "timeline":
-            return self.renderer.timeline(lang)
-        if kind == "ontology":
-            return self.renderer.ontology(lang)
-        return self.renderer.resource(argument, lang)
+            html = self.renderer.landing(lang)
+        elif kind == "timeline":
+            html = self.renderer.timeline(lang)
+        elif kind == "ontology":
+            html = self.renderer.ontology(lang)
+        elif kind == "list":
+            html = self.renderer.listing(argument, lang)
+        else:
+            html = self.renderer.resource(argument, lang)
+        return None if html is None else representation(html.encode("utf-8"))
+
+    def _page_in(self, request: Request, kind: str, variant: str) -> Response:
+        lang = self._lang(request, variant)
+        if lang is None:
+            raise HTTPException(404)
+        return self._html(request, self.page(kind, lang))  # type: ignore[arg-type]
 
     def landing(self, request: Request, variant: str = "") -> Response:
-        lang = self._lang(request, variant)
-        if lang is None:
-            raise HTTPException(404)
-        return self._html(self.page("landing", lang))  # type: ignore[arg-type]
+        return self._page_in(request, "landing", variant)
 
     def timeline(self, request: Request, variant: str = "") -> Response:
-        lang = self._lang(request, variant)
-        if lang is None:
-            raise HTTPException(404)
-        return self._html(self.page("timeline", lang))  # type: ignore[arg-type]
+        return self._page_in(request, "timeline", variant)
 
     def ontology_page(self, request: Request, variant: str = "") -> Response:
-        lang = self._lang(request, variant)
-        if lang is None:
-            raise HTTPException(404)
-        return self._html(self.page("ontology", lang))  # type: ignore[arg-type]
+        return self._page_in(request, "ontology", variant)
 
     def search(self, request: Request, variant: str = "") -> Response:
         lang = self._lang(request, variant)
         if lang is None:
             raise HTTPException(404)
         query = request.query_params.get("q")
-        return self._html(self.renderer.search(lang, query))
+        html = self.renderer.search(lang, query)
+        return Response(html, media_type=HTML_TYPE, headers={"Vary": "Accept-Language"})
 
-    def search_index(self) -> Response:
-        return Response(self.renderer.search_index(), media_type="application/json")
+    def _search_index(self) -> Representation:
+        return representation(self.renderer.search_index())
+
+    def search_index_file(self, request: Request) -> Response:
+        return self._stable(request, self.search_index(), "application/json")
 
     # --- Linked Data ---------------------------------------------------------------------------
 
@@ -280,220 +428,244 @@ class _Site:
     def term(self, request: Request, name: str) -> Response:
         return self._linked_data(request, "ck", "def/", name)
 
+    def resources(self, request: Request) -> Response:
+        return self._linked_data(request, "ckr", "id/", "index")
+
+    def terms(self, request: Request) -> Response:
+        return self._linked_data(request, "ck", "def/", "index")
+
     def _linked_data(self, request: Request, prefix: str, folder: str, name: str) -> Response:
-        """A resource's description: the format from the extension, else from ``Accept``."""
+        """A resource's description, or the list of the folder's (``index``): the format from
+        the extension, else from ``Accept``."""
         stem, dot, extension = name.partition(".")
         iri = self.publication.prefixes[prefix] + stem
-        if not self.publication.is_page(iri):
+        listing = stem == "index" and not self.publication.is_page(iri)
+        if not listing and not self.publication.is_page(iri):
             raise HTTPException(404, f"nothing is published at {iri}")
+
+        def rdf(media_type: str) -> Representation:
+            return self.listing(folder, media_type) if listing else self._rdf(iri, media_type)
+
+        def html(lang: str) -> Representation:
+            return self.page("list" if listing else "resource", lang, folder if listing else iri)  # type: ignore[return-value]
+
         if dot:
             if extension in RDF_MEDIA_TYPES:
-                return self._rdf_response(iri, RDF_MEDIA_TYPES[extension])
+                media_type = RDF_MEDIA_TYPES[extension]
+                return self._stable(request, rdf(media_type), CONTENT_TYPES[media_type])
             lang = self._lang(request, "." + extension)
             if lang is None:
                 raise HTTPException(404, f"no such document: {folder}{name}")
-            return self._html(self.page("resource", lang, iri))  # type: ignore[arg-type]
-        offers = [HTML, *RDF_MEDIA_TYPES.values()]
+            return self._html(request, html(lang))
+        offers = [HTML, *GRAPH_OFFERS]
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
             raise HTTPException(406, "acceptable here: " + ", ".join(offers))
-        extension = next((ext for ext, media in RDF_MEDIA_TYPES.items() if media == chosen), "")
+        chosen = RDF_ALIASES.get(chosen, chosen)
         links = ", ".join(
             f'<{stem}.{ext}>; rel="alternate"; type="{media}"'
             for ext, media in RDF_MEDIA_TYPES.items()
         )
+        headers = {"Vary": "Accept, Accept-Language", "Link": links}
         if chosen == HTML:
             lang = self._negotiated_lang(request)
-            response = self._html(self.page("resource", lang, iri))  # type: ignore[arg-type]
             variant = "" if lang == LANGUAGES[0] else f".{lang}"
-            response.headers["Content-Location"] = f"{stem}{variant}.html"
-        else:
-            response = self._rdf_response(iri, chosen)
-            response.headers["Content-Location"] = f"{stem}.{extension}"
-        response.headers["Vary"] = "Accept, Accept-Language"
-        response.headers["Link"] = links
-        return response
+            headers["Content-Location"] = f"{stem}{variant}.html"
+            return self._stable(request, html(lang), HTML_TYPE, headers)
+        extension = next(ext for ext, media in RDF_MEDIA_TYPES.items() if media == chosen)
+        headers["Content-Location"] = f"{stem}.{extension}"
+        return self._stable(request, rdf(chosen), CONTENT_TYPES[chosen], headers)
 
-    def _document(self, iri: str, media_type: str) -> bytes | None:
+    def _document(self, iri: str, media_type: str) -> Representation | None:
         description = describe(self.publication, iri)
         if description is None:
             return None
-        triples, prefixes = description.triples, self.publication.prefixes
-        if media_type == "text/turtle":
-            return turtle(triples, prefixes)
-        if media_type == "application/ld+json":
-            return jsonld(triples, prefixes)
-        return ntriples(triples)
+        return representation(document(description.triples, media_type, self.publication.prefixes))
 
-    def _rdf_response(self, iri: str, media_type: str) -> Response:
-        body = self.document(iri, media_type)
-        if body is None:
+    def _rdf(self, iri: str, media_type: str) -> Representation:
+        content = self.document(iri, media_type)
+        if content is None:
             raise HTTPException(404, f"nothing is published at {iri}")
-        return Response(body, media_type=CONTENT_TYPES[media_type])
+        return content
+
+    def _listing(self, folder: str, media_type: str) -> Representation:
+        title = "Ontology terms" if folder == "def/" else "Resources"
+        triples = container(self.publication, folder, title)
+        return representation(document(triples, media_type, self.publication.prefixes))
 
     def ontology(self, request: Request) -> Response:
         """The ontology document by ``Accept``; a browser goes to its documentation."""
-        chosen = negotiate(request.headers.get("accept"), [*RDF_MEDIA_TYPES.values(), HTML])
-        if chosen == HTML:
-            return RedirectResponse("ontology/", status_code=303)
-        return self._file_as_rdf("ontology.ttl", chosen)
+        return self._file_negotiated(request, "ontology.ttl", "ontology/")
 
     def dataset(self, request: Request) -> Response:
         """The VoID description by ``Accept`` (Turtle by default); a browser gets the landing
         page, which shows the same description."""
-        chosen = negotiate(request.headers.get("accept"), [*RDF_MEDIA_TYPES.values(), HTML])
-        if chosen == HTML:
-            root = "../" if request.url.path.startswith("/.well-known/") else ""
-            return RedirectResponse(root + "index.html", status_code=303)
-        return self._file_as_rdf("void.ttl", chosen)
+        root = "../" if request.url.path.startswith("/.well-known/") else ""
+        return self._file_negotiated(request, "void.ttl", root + "index.html")
 
-    def _file_as_rdf(self, name: str, media_type: str | None) -> Response:
+    def _file_negotiated(self, request: Request, name: str, page: str) -> Response:
+        chosen = negotiate(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
+        if chosen == HTML:
+            return RedirectResponse(page, status_code=303, headers={"Vary": "Accept"})
+        if chosen is None:
+            raise HTTPException(406, "acceptable here: " + ", ".join(GRAPH_OFFERS))
+        chosen = RDF_ALIASES.get(chosen, chosen)
+        content = self.file_as_rdf(name, chosen)
+        return self._stable(request, content, CONTENT_TYPES[chosen], {"Vary": "Accept"})
+
+    def _file_as_rdf(self, name: str, media_type: str) -> Representation:
         """A Turtle file of ``dist/`` (rebased), as written for Turtle, converted otherwise."""
-        if media_type is None:
-            raise HTTPException(406, "acceptable here: " + ", ".join(RDF_MEDIA_TYPES.values()))
         text = rebase_text((self.publication.dist / name).read_text("utf-8"), self.publication.base)
         if media_type == "text/turtle":
-            body = text.encode("utf-8")
-        else:
-            triples = sorted(
-                ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE), key=str
-            )
-            if media_type == "application/ld+json":
-                body = jsonld(triples, self.publication.prefixes)
-            else:
-                body = ntriples(triples)
-        return Response(body, media_type=CONTENT_TYPES[media_type], headers={"Vary": "Accept"})
+            return representation(text.encode("utf-8"))
+        triples = list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+        return representation(document(triples, media_type, self.publication.prefixes))
 
     # --- files ---------------------------------------------------------------------------------
 
-    def dump(self, name: str) -> Response:
+    def _dump_etag(self, path: Path) -> str:
+        return '"' + hashlib.sha256(path.read_bytes()).hexdigest()[:40] + '"'
+
+    def dump(self, request: Request, name: str) -> Response:
         """A published file of ``dist/``, exactly as built (checksums hold)."""
         path = self.publication.dist / name
         if "/" in name or name.startswith(".") or not path.is_file():
             raise HTTPException(404, f"no published file is called {name}")
+        etag = self.dump_etag(path)
+        headers = {"ETag": etag, "Cache-Control": STABLE}
+        if not_modified(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
         rdf_format = by_path(path)
         media_type = rdf_format.media_type if rdf_format else "application/octet-stream"
-        return FileResponse(path, media_type=media_type)
+        return FileResponse(path, media_type=media_type, headers=headers)
 
-    def named_query(self, name: str) -> Response:
+    def named_query(self, request: Request, name: str) -> Response:
         stem = name.removesuffix(".rq")
         named = next((q for q in self.publication.queries if q.name == stem), None)
         if named is None or not name.endswith(".rq"):
             raise HTTPException(404, f"no named query is called {stem}")
-        return Response(named.text, media_type="application/sparql-query")
+        content = representation(named.text.encode("utf-8"))
+        return self._stable(request, content, "application/sparql-query")
 
     # --- SPARQL --------------------------------------------------------------------------------
 
     async def sparql(self, request: Request) -> Response:
-        """The SPARQL 1.1 Protocol query operation, with the refusals listed above."""
+        """The SPARQL 1.1 Protocol query operation, with the answers listed above."""
+        protocol = await read_request(request, self.settings.max_body, self.settings.timeout)
         accept = request.headers.get("accept")
-        if request.method == "POST":
-            query = await self._posted_query(request)
-        else:
-            if "update" in request.query_params:
-                raise HTTPException(403, "this endpoint is read-only: updates are refused")
-            queries = request.query_params.getlist("query")
-            if len(queries) > 1:
-                raise HTTPException(400, "give one query parameter, not several")
-            query = queries[0] if queries else None
-        for parameter in ("default-graph-uri", "named-graph-uri"):
-            if parameter in request.query_params:
-                raise HTTPException(
-                    400, f"{parameter} is not supported: queries run over the published graph"
-                )
-        select_choice = negotiate(accept, [*RESULT_FORMATS, HTML])
-        graph_choice = negotiate(accept, [*GRAPH_FORMATS, HTML])
+        if protocol.query is None:
+            return await self._service_or_form(request)
+        select_choice = negotiate(accept, [*SELECT_OFFERS, HTML])
+        graph_choice = negotiate(accept, [*GRAPH_OFFERS, HTML])
         wants_html = HTML in (select_choice, graph_choice) and select_choice == graph_choice
         lang = self._negotiated_lang(request)
-        if query is None:
-            if wants_html:
-                return self._html(self.renderer.sparql_page(lang, EXAMPLE_QUERY))
-            raise HTTPException(400, "no query: pass it as ?query=… or POST it")
         if wants_html:
-            job = QueryJob(query, "json", "turtle")
+            job = self._job(protocol, "application/sparql-results+json", "text/turtle")
         else:
-            job = QueryJob(
-                query,
-                RESULT_FORMATS.get(select_choice or ""),
-                GRAPH_FORMATS.get(graph_choice or ""),
+            job = self._job(
+                protocol,
+                SELECT_ALIASES.get(select_choice or "", select_choice),
+                RDF_ALIASES.get(graph_choice or "", graph_choice),
             )
         try:
-            answer = await anyio.to_thread.run_sync(self._answer, job)
+            answer = await self.answerer.run(job)
         except NotAcceptable as error:
-            offers = RESULT_FORMATS if error.form in ("SELECT", "ASK") else GRAPH_FORMATS
-            raise HTTPException(
-                406, f"{error}; acceptable for {error.form}: {', '.join(offers)}"
-            ) from error
-        except (QueryTimeout, ServerBusy) as error:
-            if wants_html:
-                return self._html(
-                    self.renderer.sparql_page(lang, query, error=str(error)), status=503
-                )
-            raise HTTPException(503, str(error), headers={"Retry-After": "1"}) from error
-        except QueryError as error:
-            if wants_html:
-                return self._html(
-                    self.renderer.sparql_page(lang, query, error=str(error)), status=400
-                )
-            raise HTTPException(400, str(error)) from error
-        headers = {"Vary": "Accept"}
-        if answer.truncated:
-            headers["X-SPARQL-MaxRows"] = str(self.settings.max_rows)
-        if wants_html:
-            page = self.renderer.sparql_page(
-                lang,
-                query,
-                answer=json.loads(answer.body) if answer.form not in GRAPH_FORMS else None,
-                graph=answer.body.decode("utf-8") if answer.form in GRAPH_FORMS else None,
-                truncated=self.settings.max_rows if answer.truncated else None,
+            offers = SELECT_OFFERS if error.form in ("SELECT", "ASK") else GRAPH_OFFERS
+            message = f"{error}; acceptable for {error.form}: {', '.join(offers)}"
+            return await self._sparql_error(406, message, wants_html, lang, protocol.query)
+        except UnwritableGraph as error:
+            return await self._sparql_error(406, str(error), wants_html, lang, protocol.query)
+        except ServerBusy as error:
+            retry = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+            return await self._sparql_error(
+                503, str(error), wants_html, lang, protocol.query, retry
             )
-            return Response(page, media_type=CONTENT_TYPES[HTML], headers=headers)
-        return Response(answer.body, media_type=FORMAT_MEDIA_TYPES[answer.format], headers=headers)
+        except QueryTimeout as error:
+            return await self._sparql_error(503, str(error), wants_html, lang, protocol.query)
+        except AnswerTooLarge as error:
+            return await self._sparql_error(422, str(error), wants_html, lang, protocol.query)
+        except QueryError as error:
+            return await self._sparql_error(400, str(error), wants_html, lang, protocol.query)
+        headers = {"Vary": "Accept"}
+        if wants_html:
+            page = await self._render(partial(self._answer_page, lang, protocol.query, answer))
+            return Response(page, media_type=HTML_TYPE, headers=headers)
+        content_type = RESULT_CONTENT_TYPES[answer.media_type]
+        return Response(answer.body, media_type=content_type, headers=headers)
 
-    async def _posted_query(self, request: Request) -> str | None:
-        """The query of a POST: a form's ``query=`` or an ``application/sparql-query`` body."""
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.settings.max_body:
-            raise HTTPException(413, f"the request body is over {self.settings.max_body} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > self.settings.max_body:
-                raise HTTPException(413, f"the request body is over {self.settings.max_body} bytes")
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        try:
-            text = bytes(body).decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise HTTPException(400, "the request body is not UTF-8") from error
-        if media_type == "application/sparql-update":
-            raise HTTPException(403, "this endpoint is read-only: updates are refused")
-        if media_type == "application/sparql-query":
-            return text
-        if media_type == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(text, keep_blank_values=True)
-            if "update" in form:
-                raise HTTPException(403, "this endpoint is read-only: updates are refused")
-            queries = form.get("query", [])
-            if len(queries) > 1:
-                raise HTTPException(400, "give one query parameter, not several")
-            return queries[0] if queries else None
-        raise HTTPException(
-            415,
-            "POST a query as application/x-www-form-urlencoded (query=…) "
-            "or as application/sparql-query",
+    @staticmethod
+    def _job(
+        protocol: ProtocolRequest, select_format: str | None, graph_format: str | None
+    ) -> QueryJob:
+        return QueryJob(
+            protocol.query or "",
+            None if select_format == HTML else select_format,
+            None if graph_format == HTML else graph_format,
+            protocol.default_graphs,
+            protocol.named_graphs,
         )
 
-    def _answer(self, job: QueryJob) -> QueryAnswer:
-        """Run in a thread: the local workers, or the configured endpoint."""
-        if self.pool is not None:
-            return self.pool.run(job)
-        result = run_query(
-            job.text, endpoint=self.settings.sparql_endpoint, timeout=self.settings.timeout
+    async def _render(self, render: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.sparql_renderer, render)
+
+    def _answer_page(self, lang: str, query: str, answer: QueryAnswer) -> str:
+        graph_form = answer.form in GRAPH_FORMS
+        return self.renderer.sparql_page(
+            lang,
+            query,
+            answer=None if graph_form else json.loads(answer.body),
+            graph=answer.body.decode("utf-8") if graph_form else None,
         )
-        fmt = job.graph_format if result.type in GRAPH_FORMS else job.select_format
-        if fmt is None:
-            raise NotAcceptable(result.type)
-        return QueryAnswer(result.type, fmt, serialize_result(result, fmt), False)
+
+    async def _sparql_error(
+        self,
+        status: int,
+        message: str,
+        wants_html: bool,
+        lang: str,
+        query: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """A refused query: the form with the message for a browser, one line otherwise."""
+        headers = {**(headers or {}), "Vary": "Accept", "Cache-Control": NO_STORE}
+        if wants_html:
+            page = await self._render(
+                partial(self.renderer.sparql_page, lang, query, error=message)
+            )
+            return Response(page, status_code=status, media_type=HTML_TYPE, headers=headers)
+        return Response(
+            message + "\n",
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+            headers=headers,
+        )
+
+    async def _service_or_form(self, request: Request) -> Response:
+        """``/sparql`` without a query: the service description by ``Accept`` (Turtle for
+        ``*/*``), or the query form for a browser."""
+        chosen = negotiate(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
+        if chosen is None:
+            raise HTTPException(406, "acceptable here: " + ", ".join([*GRAPH_OFFERS, HTML]))
+        if chosen == HTML:
+            lang = self._negotiated_lang(request)
+            page = await self._render(partial(self.form, lang))
+            return self._stable(request, page, HTML_TYPE, {"Vary": "Accept, Accept-Language"})
+        chosen = RDF_ALIASES.get(chosen, chosen)
+        description = await self._render(partial(self.service, chosen))
+        return self._stable(request, description, CONTENT_TYPES[chosen], {"Vary": "Accept"})
+
+    def _form(self, lang: str) -> Representation:
+        return representation(self.renderer.sparql_page(lang, EXAMPLE_QUERY).encode("utf-8"))
+
+    def _service(self, media_type: str) -> Representation:
+        limits = self.limits
+        sentence = (
+            f"A query may run {limits.timeout:g} s, use {limits.memory_mb} MB of memory and "
+            f"answer {limits.max_rows:,} rows or triples and {limits.max_bytes / 2**20:g} MB."
+        )
+        triples = service_description(self.publication, self.endpoint, sentence)
+        return representation(document(triples, media_type, self.publication.prefixes))
 
     # --- errors --------------------------------------------------------------------------------
 
@@ -502,14 +674,14 @@ class _Site:
         message = error.detail if isinstance(error.detail, str) else str(error.detail)
         if error.status_code == 404 and message == "Not Found":
             message = f"nothing is published at {request.url.path}"
-        headers = dict(error.headers or {})
+        headers = {**(error.headers or {}), "Vary": "Accept", "Cache-Control": NO_STORE}
         if negotiate(request.headers.get("accept"), ["text/plain", HTML]) == HTML:
             depth = request.url.path.count("/") - 1
             path = "/".join(["x"] * depth + ["error"])
             lang = self._negotiated_lang(request)
             html = self.renderer.error(lang, error.status_code, message, path)
             return Response(
-                html, status_code=error.status_code, media_type=CONTENT_TYPES[HTML], headers=headers
+                html, status_code=error.status_code, media_type=HTML_TYPE, headers=headers
             )
         return Response(
             message + "\n",
@@ -524,8 +696,3 @@ def get_once(app: FastAPI, path: str) -> tuple[int, bytes]:
     with TestClient(app) as client:
         response = client.get(path)
     return response.status_code, response.content
-
-
-def run(app: FastAPI, host: str, port: int) -> None:
-    """Serve ``app`` until interrupted."""
-    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -70,12 +70,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query_help": "The prefixes ck:, ckr:, rdfs:, skos:, dcterms: and the others of the "
         "project are predeclared. Updates and SERVICE are refused.",
         "answer": "Answer",
-        "truncated": "Only the first {rows} rows are shown.",
+        "shown_rows": "The first {shown} of {rows} rows are shown; ask for CSV or JSON to get "
+        "them all.",
+        "shown_characters": "The first {shown} of {total} characters are shown; ask for Turtle "
+        "or N-Triples to get them all.",
+        "cut": "… ({more} more characters)",
+        "resources": "Resources",
+        "terms": "Ontology terms",
         "error": "Error",
         "languages": "Language",
         "version": "Version",
         "download": "Download",
         "iri": "IRI",
+        "changes": "Changes",
+        "changes_in": "Changes in {version}",
+        "changes_since": "Changes since {version}, not yet released",
+        "changes_summary": "Compared with {version} ({date}): {added} statements added, "
+        "{removed} removed and {changed} changed ({values} of value, {sources} of source), "
+        "in {resources} resources.",
+        "no_changes": "No differences.",
+        "added": "added",
+        "removed": "removed",
+        "changed": "changed",
+        "moved": "moved",
+        "default_graph": "default graph",
     },
     "fr": {
         "site": "Relations Canada–Corée",
@@ -133,12 +151,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query_help": "Les préfixes ck:, ckr:, rdfs:, skos:, dcterms: et les autres du projet "
         "sont prédéclarés. Les mises à jour et SERVICE sont refusés.",
         "answer": "Réponse",
-        "truncated": "Seules les {rows} premières lignes sont montrées.",
+        "shown_rows": "Les {shown} premières lignes sur {rows} sont montrées ; demandez du CSV "
+        "ou du JSON pour les avoir toutes.",
+        "shown_characters": "Les {shown} premiers caractères sur {total} sont montrés ; "
+        "demandez du Turtle ou du N-Triples pour les avoir tous.",
+        "cut": "… ({more} caractères de plus)",
+        "resources": "Ressources",
+        "terms": "Termes de l'ontologie",
         "error": "Erreur",
         "languages": "Langue",
         "version": "Version",
         "download": "Télécharger",
         "iri": "IRI",
+        "changes": "Modifications",
+        "changes_in": "Modifications de la version {version}",
+        "changes_since": "Modifications depuis la version {version}, pas encore publiées",
+        "changes_summary": "Par rapport à la version {version} ({date}) : {added} énoncés "
+        "ajoutés, {removed} retirés et {changed} modifiés ({values} de valeur, {sources} de "
+        "source), dans {resources} ressources.",
+        "no_changes": "Aucune différence.",
+        "added": "ajouté",
+        "removed": "retiré",
+        "changed": "modifié",
+        "moved": "déplacé",
+        "default_graph": "graphe par défaut",
     },
     "ko": {
         "site": "캐나다–한국 관계",
@@ -196,12 +232,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "query_help": "ck:, ckr:, rdfs:, skos:, dcterms: 등 프로젝트의 접두사는 미리 선언되어 "
         "있습니다. 갱신과 SERVICE는 거부됩니다.",
         "answer": "답",
-        "truncated": "처음 {rows}행만 표시합니다.",
+        "shown_rows": "{rows}행 중 처음 {shown}행만 표시합니다. 전체는 CSV나 JSON으로 요청하세요.",
+        "shown_characters": "{total}자 중 처음 {shown}자만 표시합니다. 전체는 Turtle이나 "
+        "N-Triples로 요청하세요.",
+        "cut": "… ({more}자 더 있음)",
+        "resources": "자원",
+        "terms": "온톨로지 용어",
         "error": "오류",
         "languages": "언어",
         "version": "버전",
         "download": "다운로드",
         "iri": "IRI",
+        "changes": "변경 사항",
+        "changes_in": "{version} 변경 사항",
+        "changes_since": "{version} 이후 변경 사항(미출시)",
+        "changes_summary": "{version}({date}) 대비: 문장 {added}개 추가, {removed}개 삭제, "
+        "{changed}개 변경(값 {values}개, 출처 {sources}개), 자원 {resources}개.",
+        "no_changes": "차이가 없습니다.",
+        "added": "추가",
+        "removed": "삭제",
+        "changed": "변경",
+        "moved": "이동",
+        "default_graph": "기본 그래프",
     },
 }
 
@@ -222,6 +274,7 @@ WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
     _DCTERMS + "created": {"en": "created", "fr": "créé", "ko": "작성일"},
     _DCTERMS + "modified": {"en": "modified", "fr": "modifié", "ko": "수정일"},
     _RDFS + "comment": {"en": "comment", "fr": "commentaire", "ko": "설명"},
+    _RDFS + "isDefinedBy": {"en": "defined by", "fr": "défini par", "ko": "정의한 곳"},
     _RDFS + "subClassOf": {"en": "subclass of", "fr": "sous-classe de", "ko": "상위 클래스"},
     _RDFS + "subPropertyOf": {"en": "subproperty of", "fr": "sous-propriété de", "ko": "상위 속성"},
     _RDFS + "domain": {"en": "domain", "fr": "domaine", "ko": "도메인"},

@@ -17,15 +17,18 @@ page's variants, and every link on a page keeps its language.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ..changelog import ReleaseChanges
+from ..diff import DiffReport, Entry, display, summary
 from .description import Description, describe
 from .formatting import (
     LANGUAGE_NAMES,
@@ -52,6 +55,10 @@ from .publication import (
 DESCRIPTION = ox.NamedNode(DCTERMS + "description")
 IS_PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
 LICENCE_NAMES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
+HTML_ROWS = 1000
+HTML_CELL_CHARS = 2000
+HTML_GRAPH_CHARS = 200_000
+_WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\`]+", re.IGNORECASE)
 RDF_DOCUMENTS = (
     ("ttl", "text/turtle", "Turtle"),
     ("jsonld", "application/ld+json", "JSON-LD"),
@@ -110,6 +117,77 @@ class Row:
     values: list[Value]
 
 
+@dataclass(frozen=True)
+class ChangeRow:
+    """One change of a resource as shown: its kind (added, removed, changed, moved), the
+    property, the value (or old → new) and the graph it sits in (or old → new)."""
+
+    kind: str
+    predicate: Value
+    values: list[Value]
+    graphs: list[Value]
+
+
+@dataclass(frozen=True)
+class ChangedResource:
+    """A resource and its changes, for the changes page."""
+
+    resource: Value
+    curie: str
+    rows: list[ChangeRow]
+
+
+def changed_resources(
+    report: DiffReport, term: Callable[[str], Value], default_graph: str
+) -> list[ChangedResource]:
+    """The report by resource, each term shown by ``term`` (an N-Triples term to a Value)."""
+
+    def graph(name: str | None) -> Value:
+        return Value(default_graph) if name is None else term(name)
+
+    def row(entry: Entry) -> ChangeRow:
+        statement, old = entry.statement, entry.old
+        values = [term(statement.object)]
+        graphs = [] if statement.graph is None else [graph(statement.graph)]
+        if old is not None and old.object != statement.object:
+            values.insert(0, term(old.object))
+        if old is not None and old.graph != statement.graph:
+            graphs = [graph(old.graph), graph(statement.graph)]
+        return ChangeRow(entry.kind, term(statement.predicate), values, graphs)
+
+    return [
+        ChangedResource(
+            term(resource.subject),
+            display(resource.subject),
+            [row(entry) for entry in resource.entries],
+        )
+        for resource in report.resources()
+    ]
+
+
+def changes_document(report: DiffReport) -> str:
+    """A diff report as a standalone HTML document (English): what ``diff --format html``
+    prints. Terms are CURIEs, resources show their labels, IRIs link to themselves."""
+
+    def term(text: str) -> Value:
+        if text.startswith("<"):
+            label = report.labels.get(text)
+            return Value(label or display(text), href=text[1:-1], title=display(text))
+        return Value(display(text))
+
+    messages = MESSAGES["en"]
+    return (
+        environment()
+        .get_template("diff.html")
+        .render(
+            t=messages,
+            title=f"{report.old} → {report.new}",
+            summary=summary(report),
+            resources=changed_resources(report, term, messages["default_graph"]),
+        )
+    )
+
+
 @dataclass
 class TermDoc:
     """One class, property or controlled value in the ontology documentation."""
@@ -158,11 +236,19 @@ def environment() -> Environment:
 
 class Renderer:
     """Renders the pages of one publication. ``sparql`` is the href of a SPARQL endpoint
-    relative to the site root (the server's ``sparql``), or None for the static site."""
+    relative to the site root (the server's ``sparql``), or None for the static site;
+    ``changes_link`` whether the footer links to a changes page (the static site's, when the
+    build found the release before)."""
 
-    def __init__(self, publication: Publication, sparql: str | None = None) -> None:
+    def __init__(
+        self,
+        publication: Publication,
+        sparql: str | None = None,
+        changes_link: bool = False,
+    ) -> None:
         self.publication = publication
         self.sparql = sparql
+        self.changes_link = changes_link
         self.env = environment()
 
     # --- the frame every page shares ---------------------------------------------------------
@@ -195,6 +281,8 @@ class Renderer:
             dataset_iri=self.publication.dataset.iri,
             licence=self._licence(),
             citation=self.citation(),
+            site_version=self.version(),
+            changes_link=self.changes_link,
             **context,
         )
 
@@ -207,10 +295,15 @@ class Renderer:
         iri = self.publication.dataset.licence
         return Value(LICENCE_NAMES.get(iri, iri), href=iri)
 
+    def version(self) -> str:
+        """The published version (the ontology's ``owl:versionInfo``), or "" when it has none."""
+        version = self.publication.value(self.publication.ontology_iri, node(OWL + "versionInfo"))
+        return version.value if version is not None else ""
+
     def citation(self) -> str:
         """How to cite the dataset: its title, version and IRI."""
-        version = self.publication.value(self.publication.ontology_iri, node(OWL + "versionInfo"))
-        version_text = f", version {version.value}" if version is not None else ""
+        version = self.version()
+        version_text = f", version {version}" if version else ""
         return (
             f"canada-korea: a knowledge graph of Canada–Korea relations{version_text}, "
             f"{self.publication.dataset.iri}"
@@ -226,10 +319,12 @@ class Renderer:
         return text, (actual if actual and actual != lang else None)
 
     def link(self, iri: str, links: Links) -> Value:
-        """A link to ``iri``: its page on this site, else the IRI itself; text is its label."""
+        """A link to ``iri``: its page on this site, else the IRI itself when it is a web
+        address (an IRI such as ``javascript:…`` from a SPARQL answer is shown, never linked);
+        text is its label."""
         text, text_lang = self.label(iri, links.lang)
         path = page_path(self.publication, iri)
-        href = links.page(path) if path else iri
+        href = links.page(path) if path else web_address(iri)
         return Value(text, href=href, lang=text_lang, title=self.publication.curie(iri))
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, links: Links) -> Value:
@@ -252,7 +347,7 @@ class Renderer:
             word = "yes" if term.value in ("true", "1") else "no"
             return Value(MESSAGES[links.lang][word], title=title)
         if datatype == XSD + "anyURI":
-            return Value(term.value, href=term.value, title=title)
+            return Value(term.value, href=web_address(term.value), title=title)
         return Value(term.value, title=None if datatype == XSD + "string" else title)
 
     def _sorted(self, values: Iterable[Value]) -> list[Value]:
@@ -462,6 +557,41 @@ class Renderer:
         ]
         return (json.dumps(entries, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
+    def changes(self, lang: str, changes: ReleaseChanges) -> str:
+        """What changed since the release before: the counts, then each resource's changes."""
+        links, messages = Links("changes", lang), MESSAGES[lang]
+        release, report = changes.baseline.release, changes.report
+        if changes.baseline.version:
+            title = messages["changes_in"].format(version=changes.baseline.version)
+        else:
+            title = messages["changes_since"].format(version=release.version)
+        counts = {
+            "added": len(report.added),
+            "removed": len(report.removed),
+            "changed": len(report.changed),
+            "values": len(report.value_changes),
+            "sources": len(report.source_changes),
+            "resources": len(report.resources()),
+        }
+        text = messages["changes_summary"].format(
+            version=release.version,
+            date=format_date(release.date, XSD + "date", lang),
+            **{name: format_number(str(count), lang) for name, count in counts.items()},
+        )
+
+        def term(text: str) -> Value:
+            if text.startswith("<"):
+                return self.link(text[1:-1], links)
+            return Value(display(text))
+
+        return self._render(
+            "changes.html",
+            links,
+            title,
+            summary=text if report.differs else messages["no_changes"],
+            resources=changed_resources(report, term, messages["default_graph"]),
+        )
+
     # --- the ontology ----------------------------------------------------------------------------
 
     def ontology(self, lang: str) -> str:
@@ -549,6 +679,35 @@ class Renderer:
             return Value(value.text, href="#" + term.value.rsplit("/", 1)[-1], title=value.title)
         return value
 
+    # --- the lists of resources and terms --------------------------------------------------------
+
+    def listing(self, folder: str, lang: str) -> str:
+        """Every resource (``folder`` ``id/``) or ontology term (``def/``) with its types, by
+        label: what the server answers at ``/id/`` and ``/def/``."""
+        publication, links = self.publication, Links(folder + "index", lang)
+        members = publication.resources if folder == "id/" else publication.terms
+        entries = sorted(
+            (
+                (
+                    self.link(iri, links),
+                    self._sorted(self.link(t, links) for t in publication.types.get(iri, [])),
+                )
+                for iri in members
+            ),
+            key=lambda entry: (entry[0].text.casefold(), entry[0].title or ""),
+        )
+        documents = [
+            (media, name, links.file(f"{folder}index.{ext}")) for ext, media, name in RDF_DOCUMENTS
+        ]
+        return self._render(
+            "list.html",
+            links,
+            MESSAGES[lang]["resources" if folder == "id/" else "terms"],
+            alternates=[(media, href) for media, _name, href in documents],
+            entries=entries,
+            documents=[(name, href) for _media, name, href in documents],
+        )
+
     # --- SPARQL and errors -----------------------------------------------------------------------
 
     def sparql_page(
@@ -559,18 +718,34 @@ class Renderer:
         answer: dict[str, object] | None = None,
         graph: str | None = None,
         error: str | None = None,
-        truncated: int | None = None,
     ) -> str:
         """The SPARQL form, with an answer below it when there is one: ``answer`` a SPARQL
-        JSON results document, ``graph`` Turtle text, ``error`` the message of a refused query."""
+        JSON results document, ``graph`` Turtle text, ``error`` the message of a refused query.
+
+        The page is bounded whatever the answer: at most :data:`HTML_ROWS` rows, each value cut
+        at :data:`HTML_CELL_CHARS` characters and a graph at :data:`HTML_GRAPH_CHARS`, each cut
+        said on the page (the other formats carry the whole answer)."""
         links = Links("sparql", lang)
+        messages = MESSAGES[lang]
         table = None
         boolean = None
+        shown = None
         if answer is not None:
             if "boolean" in answer:
-                boolean = MESSAGES[lang]["yes" if answer["boolean"] else "no"]
+                boolean = messages["yes" if answer["boolean"] else "no"]
             else:
-                table = self._result_table(answer, links)
+                table, total = self._result_table(answer, links)
+                if total > len(table[1]):
+                    shown = messages["shown_rows"].format(
+                        shown=format_number(str(len(table[1])), lang),
+                        rows=format_number(str(total), lang),
+                    )
+        if graph is not None and len(graph) > HTML_GRAPH_CHARS:
+            shown = messages["shown_characters"].format(
+                shown=format_number(str(HTML_GRAPH_CHARS), lang),
+                total=format_number(str(len(graph)), lang),
+            )
+            graph = graph[:HTML_GRAPH_CHARS]
         return self._render(
             "sparql.html",
             links,
@@ -581,21 +756,30 @@ class Renderer:
             boolean=boolean,
             graph=graph,
             error=error,
-            truncated=truncated,
+            shown=shown,
         )
 
     def _result_table(
         self, answer: dict[str, object], links: Links
-    ) -> tuple[list[str], list[list[Value | None]]]:
+    ) -> tuple[tuple[list[str], list[list[Value | None]]], int]:
+        """The first :data:`HTML_ROWS` rows as values, long ones cut; and the number of rows."""
         variables: list[str] = answer["head"]["vars"]  # type: ignore[index]
+        bindings: list[dict[str, dict[str, str]]] = answer["results"]["bindings"]  # type: ignore[index]
+        cut = MESSAGES[links.lang]["cut"]
         rows = []
-        for binding in answer["results"]["bindings"]:  # type: ignore[index]
+        for binding in bindings[:HTML_ROWS]:
             row: list[Value | None] = []
             for name in variables:
                 term = binding.get(name)
-                row.append(None if term is None else self.value(_json_term(term), links))
+                value = None if term is None else self.value(_json_term(term), links)
+                if value is not None and len(value.text) > HTML_CELL_CHARS:
+                    more = format_number(str(len(value.text) - HTML_CELL_CHARS), links.lang)
+                    value = replace(
+                        value, text=value.text[:HTML_CELL_CHARS] + cut.format(more=more)
+                    )
+                row.append(value)
             rows.append(row)
-        return variables, rows
+        return (variables, rows), len(bindings)
 
     def error(self, lang: str, status: int, message: str, path: str = "index") -> str:
         """An error page: the status, and what went wrong in a sentence."""
@@ -606,6 +790,13 @@ class Renderer:
             status=status,
             message=message,
         )
+
+
+def web_address(iri: str) -> str | None:
+    """``iri`` when a browser may follow it as a link: an http(s) URL with nothing a browser
+    would drop or read differently (spaces, controls, quotes). Anything else (``javascript:``,
+    ``data:``, ``file:``) is shown as text."""
+    return iri if _WEB_ADDRESS.fullmatch(iri) else None
 
 
 def _json_term(term: dict[str, str]) -> ox.NamedNode | ox.Literal | ox.BlankNode:

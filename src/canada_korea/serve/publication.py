@@ -161,6 +161,20 @@ class Publication:
         """The matching statements of the union graph (the store's default graph), once each."""
         return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
 
+    @cached_property
+    def graph_sizes(self) -> dict[str, int]:
+        """The number of triples in each named graph (section or inference), by its IRI."""
+        sizes: dict[str, int] = defaultdict(int)
+        for quad in self.store.quads_for_pattern(None, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                sizes[quad.graph_name.value] += 1
+        return dict(sizes)
+
+    @cached_property
+    def default_graph_size(self) -> int:
+        """The number of triples of the default graph: the union queries see."""
+        return sum(1 for _ in self.quads(None, None, None))
+
     def graphs_stating(
         self,
         subject: ox.NamedNode,
