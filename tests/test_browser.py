@@ -12,6 +12,8 @@ import shutil
 
 import pytest
 
+from .conftest import ROOT
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Chromium's own background connections are refused on a closed network; these flags stop them.
 CHROMIUM_ARGS = [
@@ -60,3 +62,43 @@ def test_click_from_landing_page_to_a_casualty_figure_and_its_source_then_french
             assert page.text_content("h1") == "guerre de Corée"
         finally:
             browser.close()
+
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+PAGE_TYPES = {
+    "landing": "/index{v}.html",
+    "resource": "/id/korean-war{v}.html",
+    "statistic": "/id/stat-canadian-war-dead{v}.html",
+    "term": "/def/Statistic{v}.html",
+    "ontology": "/ontology/index{v}.html",
+    "timeline": "/timeline{v}.html",
+    "search": "/search{v}.html?q=korea",
+}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_page_type_fits_the_screen_in_every_language(live_server: str, width: int) -> None:
+    """No page scrolls sideways, on a phone or a desktop; a screenshot of each page type in
+    each language is written under build/screenshots/ (git-ignored) for people to look at."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    overflowing = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            for lang in ("en", "fr", "ko"):
+                variant = "" if lang == "en" else f".{lang}"
+                for kind, path in PAGE_TYPES.items():
+                    page.goto(live_server + path.format(v=variant))
+                    assert page.get_attribute("html", "lang") == lang
+                    wide = page.evaluate("document.documentElement.scrollWidth")
+                    if wide > width:
+                        overflowing.append((kind, lang, wide))
+                    page.screenshot(path=str(SCREENSHOTS / f"{kind}-{lang}-{width}.png"))
+            page.goto(live_server + "/id/stat-canadian-war-dead.ko.html")
+            bar = page.locator("figure.parts-chart svg.stacked rect").first.bounding_box()
+            assert bar is not None and bar["width"] > width * 0.3, "the chart is drawn"
+        finally:
+            browser.close()
+    assert not overflowing, overflowing

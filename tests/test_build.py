@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, VOID
 
 from canada_korea.cli import main
+from canada_korea.index import INDEX, open_index
 from canada_korea.load import Project
 from canada_korea.namespaces import DATASET, PREFIXES
 from canada_korea.pipeline import BuildReport, build
@@ -31,11 +32,12 @@ DATASET_DUMPS = {"canada-korea.trig": "trig", "canada-korea.nq": "nquads"}
 
 
 def _dist_bytes(project: Project) -> dict[str, bytes]:
-    """Every published file (the dumps and the static site), by path within dist/."""
+    """Every published file (the dumps and the static site), by path within dist/: not the
+    index, a store whose files differ from one build to the next."""
     return {
         str(path.relative_to(project.dist_dir)): path.read_bytes()
         for path in sorted(project.dist_dir.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(project.dist_dir).parts[0] != INDEX
     }
 
 
@@ -161,6 +163,20 @@ def test_void_describes_size_classes_and_each_dump(built: BuildReport) -> None:
         assert str(value) == hashlib.sha256(content).hexdigest()
         assert void.value(distribution, DCAT.mediaType) is not None
     assert set(void.objects(dataset, VOID.exampleResource))
+
+
+def test_build_writes_the_index_of_what_it_published(built: BuildReport) -> None:
+    """The index holds the union (the N-Triples dump) as its default graph and the sections'
+    and inferences' graphs; it is a cache, not a published file."""
+    store = open_index(built.dist / INDEX)
+    union = (built.dist / "canada-korea.nt").read_bytes().count(b"\n")
+    assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == union
+    named = {quad.graph_name for quad in store.quads_for_pattern(None, None, None)}
+    dataset = Dataset()
+    dataset.parse(built.dist / "canada-korea.nq", format="nquads")
+    names = {graph_name(g) for g in dataset.graphs()} - {None}
+    assert {n.value for n in named if isinstance(n, ox.NamedNode)} == {str(n) for n in names}
+    assert INDEX not in (built.dist / "void.ttl").read_text("utf-8")
 
 
 def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
@@ -317,3 +333,24 @@ def test_a_full_disk_is_an_error_not_a_traceback(
     assert capsys.readouterr().err == ("Error: cannot write the build: No space left on device\n")
     assert not scratch.dist_dir.exists()
     assert not [p for p in (scratch.root / ".builds").iterdir() if p.is_dir()]
+
+
+def test_work_shared_among_cores_is_all_done_and_an_error_reaches_the_build(
+    tmp_path: Path,
+) -> None:
+    """The site and the dumps are written by forked processes: every item is done once, and
+    a child's OSError (a full disk) is raised in the build as the same OSError."""
+    from canada_korea.parallel import for_each
+
+    def touch(n: int) -> None:
+        (tmp_path / str(n)).write_text(str(n))
+
+    for_each(list(range(40)), touch)
+    assert sorted(int(path.name) for path in tmp_path.iterdir()) == list(range(40))
+
+    def fail_on_last(n: int) -> None:
+        if n == 39:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left on device"):
+        for_each(list(range(40)), fail_on_last)

@@ -31,6 +31,7 @@ from rdflib.query import Result
 import canada_korea
 from canada_korea.cli import main
 from canada_korea.errors import QueryError
+from canada_korea.index import index_path, open_index
 from canada_korea.load import Project
 from canada_korea.namespaces import CKR, PREFIXES
 from canada_korea.pipeline import BuildReport, published_graph
@@ -122,6 +123,12 @@ def store(built: BuildReport) -> ox.Store:
     return load_store(built.dist)
 
 
+@pytest.fixture(scope="module")
+def index(built: BuildReport) -> Path:
+    """The build's persistent index, which the command line and the API query."""
+    return index_path(built.dist)
+
+
 NAMES = [query.name for query in named_queries(Project(Path(__file__).resolve().parents[1]))]
 
 
@@ -159,8 +166,8 @@ def test_resolve_refuses_an_unknown_named_query(project: Project) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_named_query_gives_the_same_rows_on_rdflib_and_oxigraph(
-    name: str, project: Project, graph: Graph, store: ox.Store
+def test_named_query_gives_the_same_rows_on_rdflib_oxigraph_and_the_index(
+    name: str, project: Project, graph: Graph, store: ox.Store, index: Path
 ) -> None:
     text, _ = resolve(name, project)
     bindings = BINDINGS.get(name, {})
@@ -168,6 +175,55 @@ def test_named_query_gives_the_same_rows_on_rdflib_and_oxigraph(
     rows = _rows(local, name)
     assert rows
     assert _rows(_oxigraph_result(store, text, bindings), name) == rows
+    on_index = run_query(text, index=index, bindings=bindings)
+    assert _rows(on_index, name) == rows
+    assert list(on_index.vars or []) == list(local.vars or [])
+
+
+def test_the_index_holds_the_quads_queries_see(store: ox.Store, index: Path) -> None:
+    opened = open_index(index)
+    assert set(opened.quads_for_pattern(None, None, None)) == set(
+        store.quads_for_pattern(None, None, None)
+    )
+
+
+def test_graph_queries_and_bindings_on_the_index(graph: Graph, index: Path) -> None:
+    constructed = run_query(CONSTRUCT, index=index)
+    assert isomorphic(constructed.graph, run_query(CONSTRUCT, graph).graph)  # type: ignore[arg-type]
+    ask = "ASK { ?s ck:value ?value }"
+    assert run_query(ask, index=index, bindings={"value": 516}).askAnswer is True
+    assert run_query(ask, index=index, bindings={"value": 517}).askAnswer is False
+    language = run_query(
+        "ASK { ?s rdfs:label ?label }",
+        index=index,
+        bindings={"label": Literal("Korean War", lang="en")},
+    )
+    assert language.askAnswer is True
+
+
+def test_the_index_keeps_the_query_limits(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query(SLOW_QUERY, index=index, timeout=0.5)
+    assert caught.value.message == "the query took longer than 0.5 s and was stopped"
+    with pytest.raises(QueryError, match=r"^SERVICE is refused"):
+        run_query("SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }", index=index)
+    import importlib
+
+    query_module = importlib.import_module("canada_korea.query")
+    monkeypatch.setattr(query_module, "QUERY_MEMORY", 64 * 2**20)
+    with pytest.raises(QueryError) as caught:
+        text = (
+            "SELECT (GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c))) AS ?x) { ?a ?b ?c . ?d ?e ?f }"
+        )
+        run_query(text, index=index, timeout=60)
+    assert caught.value.message.startswith(
+        "the query needed more than 64 MiB of memory and was stopped"
+    )
+
+
+def test_an_oxigraph_failure_is_a_query_error(index: Path) -> None:
+    with pytest.raises(QueryError, match=r"^Oxigraph failed on this query: "):
+        run_query("SELECT * { ?s ?p ?o }", index=index.parent / "no-index")
 
 
 def test_bound_document_limits_the_facts_to_that_document(project: Project, graph: Graph) -> None:
@@ -303,8 +359,8 @@ def test_slow_query_is_stopped_and_the_next_one_runs(graph: Graph) -> None:
     assert DEFAULT_TIMEOUT > 1
 
 
-def test_run_query_needs_a_graph_or_an_endpoint() -> None:
-    with pytest.raises(ValueError, match="needs a graph or an endpoint"):
+def test_run_query_needs_an_index_a_graph_or_an_endpoint() -> None:
+    with pytest.raises(ValueError, match="needs an index, a graph or an endpoint"):
         run_query("ASK {}")
 
 

@@ -37,6 +37,7 @@ from canada_korea.namespaces import BASE, CK, CKR
 from canada_korea.pipeline import BuildReport, published_graph
 from canada_korea.query import named_queries, resolve, run_query
 from canada_korea.serve.app import Settings, create_app
+from canada_korea.serve.formatting import collation_key
 
 from .test_query import NAMES, SLOW_QUERY, _rows
 
@@ -317,7 +318,7 @@ def test_void_names_the_sparql_endpoint(client: TestClient) -> None:
     ("headers", "path", "title", "language"),
     [
         ({"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}, "/id/korean-war", "guerre de Corée", "fr"),
-        ({"Accept-Language": "fr"}, "/id/korean-war?lang=ko", "Korean War", "ko"),
+        ({"Accept-Language": "fr"}, "/id/korean-war?lang=ko", "한국전쟁", "ko"),
         ({}, "/id/republic-of-korea.ko.html", "대한민국", "ko"),
         ({"Accept-Language": "ko"}, "/id/korean-war.html", "Korean War", "en"),
     ],
@@ -375,7 +376,11 @@ def test_properties_are_grouped_sorted_and_linked(client: TestClient) -> None:
     page = _soup(client.get("/id/korean-war.html"))
     rows = page.select("table.properties tr")
     names = [_text(row, "th") for row in rows]
-    assert names == sorted(names, key=str.casefold)
+    dates = [name for name in names if name in ("date", "start date", "end date")]
+    assert names[: len(dates)] == dates, "dates come first"
+    assert dates.index("start date") < dates.index("end date")
+    rest = names[len(dates) :]
+    assert rest == sorted(rest, key=lambda name: collation_key(name, "en"))
     participants = next(row for row in rows if _text(row, "th") == "participant")
     for cited in participants.select(".stated-by, .inferred"):
         cited.decompose()
@@ -401,8 +406,10 @@ def test_sources_name_the_document_and_the_section(client: TestClient) -> None:
 
 def test_incoming_links_are_listed(client: TestClient) -> None:
     page = _soup(client.get("/id/korean-war.html"))
-    about = next(row for row in page.select("table.incoming tr") if _text(row, "th") == "about")
+    incoming = page.select("table.incoming tr")
+    about = next(row for row in incoming if _text(row, "th") == "subject of")
     assert "../id/stat-canadian-war-dead.html" in [a["href"] for a in about.select("td a")]
+    assert "about" not in [_text(row, "th") for row in incoming], "read from this end"
 
 
 def test_landing_page_describes_the_dataset(client: TestClient, built: BuildReport) -> None:
@@ -414,9 +421,11 @@ def test_landing_page_describes_the_dataset(client: TestClient, built: BuildRepo
     assert sum(classes.values()) == sum(count for _name, count in built.class_counts)
     assert classes["statistic"] == dict(built.class_counts)["ck:Statistic"]
     dumps = {
-        _text(row, "td a"): _text(row, "code.checksum")
+        _text(row, "td a"): row.select_one("td.number span")["title"].removeprefix("SHA-256 ")
         for row in page.select("table.dumps tbody tr")
     }
+    sizes = [_text(row, "td.number") for row in page.select("table.dumps tbody tr")]
+    assert all(re.fullmatch(r"[\d.]+\xa0(bytes|kB|MB)", size) for size in sizes), sizes
     assert dumps == {
         published.name: published.sha256
         for published in built.files

@@ -7,6 +7,7 @@ resources resolve the way a contributor's would.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,20 @@ def test_focused_validation_equals_full(
     full = validate_graph(graph, shapes_graph)
     focused = validate_graph(graph, shapes_graph, focus_nodes=focus)
     assert focused.entries == full.entries
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=lambda path: path.stem)
+def test_the_whole_graph_engine_reports_what_pyshacl_reports(
+    case: Path, source_graph: Graph, shapes_graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyshacl-turbo validates whole graphs (the build); pySHACL is the reference."""
+    graph, _focus = _with_case(source_graph, case)
+    fast = validate_graph(graph, shapes_graph)
+    validate = importlib.import_module("canada_korea.validate")
+    monkeypatch.setattr(validate, "whole_graph_engine", lambda: validate.pyshacl_validate)
+    reference = validate_graph(graph, shapes_graph)
+    assert sorted(fast.entries, key=repr) == sorted(reference.entries, key=repr)
+    assert fast.conforms == reference.conforms
 
 
 def test_korean_war_casualty_breakdown_adds_up(source_graph: Graph) -> None:

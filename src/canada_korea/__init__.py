@@ -19,7 +19,7 @@ from .errors import CanadaKoreaError
 from .formats import by_name
 from .load import Contribution, Project, find_project, parse_contribution
 from .namespaces import new_dataset
-from .pipeline import BuildReport, build, published_graph, published_shapes
+from .pipeline import BuildReport, build, published_graph, published_index, published_shapes
 from .query import DEFAULT_TIMEOUT, resolve, run_query
 from .validate import Entry, ValidationResult, validate_contributions
 
@@ -70,10 +70,9 @@ def query(
     """
     project = project or find_project()
     text, _name = resolve(sparql_or_name, project)
-    graph = None if endpoint else published_graph(project)
     return run_query(
         text,
-        graph,
+        index=None if endpoint else published_index(project),
         endpoint=endpoint,
         bindings=bindings,
         allow_service=allow_service,

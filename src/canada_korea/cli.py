@@ -8,6 +8,7 @@ the exit code: 0 success, 1 the answer is "no" (the graph has violations), 2 unu
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import logging
 import math
@@ -27,7 +28,7 @@ from .diff import diff, text_report
 from .errors import CanadaKoreaError, InputError, ProjectError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
-from .pipeline import BuildReport, build, published_graph
+from .pipeline import BuildReport, build, published_index
 from .query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
@@ -124,7 +125,40 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its errors as the project's one ``Error: …`` line and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_UNUSABLE, f"Error: {message} (see {self.prog} --help)\n")
+        self.exit(
+            EXIT_UNUSABLE, f"Error: {message}{_suggestion(message)} (see {self.prog} --help)\n"
+        )
+
+
+def _suggestion(message: str) -> str:
+    """ "; did you mean 'build'?" for argparse's "invalid choice: 'biuld' (choose from …)"."""
+    if not message.startswith("argument") or "invalid choice: '" not in message:
+        return ""
+    wrong = message.split("invalid choice: '", 1)[1].split("'", 1)[0]
+    choices = [c.strip(" '") for c in message.split("(choose from", 1)[-1].rstrip(")").split(",")]
+    close = difflib.get_close_matches(wrong, choices, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+OUTPUT_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".xml": "xml",
+    ".srx": "xml",
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".nt": "nt",
+}
+"""The format ``query --output FILE`` writes when ``--format`` is not given, by FILE's suffix."""
+
+
+def _output_format(chosen: str | None, output: Path | None) -> str:
+    """``--format`` when given, else the one ``--output``'s extension names, else table."""
+    if chosen is not None:
+        return chosen
+    return OUTPUT_EXTENSIONS.get(output.suffix.lower(), "table") if output else "table"
 
 
 def _seconds(text: str) -> float:
@@ -152,6 +186,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="the checkout to work in (default: the one containing the working directory)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_parser = _subcommand(
@@ -210,9 +247,10 @@ def _parser() -> argparse.ArgumentParser:
     query_parser.add_argument(
         "--format",
         choices=sorted(set(SELECT_FORMATS) | set(GRAPH_FORMATS)),
-        default="table",
+        default=None,
         help=f"output format: {', '.join(SELECT_FORMATS)} for SELECT/ASK (the W3C SPARQL "
-        f"result formats); {', '.join(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE (default: table)",
+        f"result formats); {', '.join(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE (default: from "
+        "--output's extension, .csv .tsv .json .xml .ttl .jsonld .nt; else table)",
     )
     query_parser.add_argument(
         "-o", "--output", type=Path, help="write the answer to FILE, atomically (default: stdout)"
@@ -419,20 +457,21 @@ def _query(args: argparse.Namespace) -> int:
     bindings = dict(_binding(item) for item in args.bind)
     # run_query rather than canada_korea.query(): the latter takes bindings as keyword
     # arguments, so a --bind named like one of its options (timeout, project) would collide.
-    graph = None if args.endpoint else published_graph(project)
+    index = None if args.endpoint else published_index(project)
     try:
         # One limit for the whole query: parsing, evaluation and writing the answer.
         with time_limit(args.timeout):
             result = run_query(
                 text,
-                graph,
+                index=index,
                 endpoint=args.endpoint,
                 bindings=bindings,
                 allow_service=args.allow_service,
                 timeout=args.timeout,
             )
-            manager = graph.namespace_manager if graph is not None else None
-            output = serialize_result(result, args.format, manager)
+            output = serialize_result(result, _output_format(args.format, args.output))
+            if output and not output.endswith(b"\n"):
+                output += b"\n"
     except QueryError as error:
         error.file = error.file or args.file
         raise

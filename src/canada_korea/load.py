@@ -318,21 +318,32 @@ def load_sources(project: Project) -> Dataset:
     vocabulary = set(_vocabulary_quads(dataset))
     for path in project.data_files():
         parse_turtle_into(dataset, path, "trig")
-        redefined = sorted(set(_vocabulary_quads(dataset)) - vocabulary, key=str)
-        if redefined:
-            term = redefined[0][0]
-            curie = term.n3(dataset.namespace_manager)
-            text = path.read_text("utf-8")
-            offset = text.find(curie)
-            line, column = _position(text, offset) if offset >= 0 else (None, None)
-            raise SourceSyntaxError(
-                f"{curie} is an ontology term: data files do not describe or redefine the"
-                " vocabulary (ontology/ does)",
-                file=path,
-                line=line,
-                column=column,
-            )
+    if set(_vocabulary_quads(dataset)) != vocabulary:
+        # Checked once over everything (per file it made loading quadratic); only to say
+        # which file redefines a term is each file read again on its own.
+        for path in project.data_files():
+            _refuse_vocabulary(path, vocabulary)
     return dataset
+
+
+def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]]) -> None:
+    """Raise :class:`SourceSyntaxError` at the first ontology term the data file ``path``
+    describes beyond the ontology's own ``vocabulary``."""
+    written = parse_turtle_into(new_dataset(), path, "trig")
+    redefined = sorted(set(_vocabulary_quads(written)) - vocabulary, key=str)
+    if not redefined:
+        return
+    curie = redefined[0][0].n3(written.namespace_manager)
+    text = path.read_text("utf-8")
+    offset = text.find(curie)
+    line, column = _position(text, offset) if offset >= 0 else (None, None)
+    raise SourceSyntaxError(
+        f"{curie} is an ontology term: data files do not describe or redefine the"
+        " vocabulary (ontology/ does)",
+        file=path,
+        line=line,
+        column=column,
+    )
 
 
 def _vocabulary_quads(dataset: Dataset) -> Iterator[tuple[Node, Node, Node, Node]]:

@@ -1,9 +1,10 @@
 """The build, end to end: sources, then checks, then dumps, then the static site, swapped into
 ``dist/`` at once or not at all; and the readers of what a build wrote.
 
-``build`` is the only writer of ``dist/``. ``published_graph`` and ``published_shapes`` read a
-build back (building first when it is missing or older than the sources), for ``query``,
-``validate`` and the API; the server reads ``dist/`` through ``ensure_built``.
+``build`` is the only writer of ``dist/``. ``published_index``, ``published_graph`` and
+``published_shapes`` read a build back (building first when it is missing or older than the
+sources): the index for ``query``, the parsed dump for ``validate`` and the API; the server reads
+``dist/`` through ``ensure_built``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rdflib import Dataset, Graph
 
 from .changelog import ReleaseChanges, release_changes
 from .errors import BuildError, ValidationFailed
+from .index import INDEX, index_path, write_index
 from .load import Project, load_shapes, load_sources
 from .namespaces import new_dataset, new_graph
 from .provenance import published_dataset, query_dataset
@@ -80,6 +82,7 @@ def _build_locked(project: Project, source_date_epoch: str | None) -> BuildRepor
         staging.chmod(0o777 & ~_umask())
         dataset = published_dataset(sources)
         files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
+        write_index(staging)
         changes = release_changes(project.root, staging)
         write_site(staging, project, changes)
         _link(staging, project.dist_dir)
@@ -157,10 +160,11 @@ def _umask() -> int:
 
 
 def is_stale(project: Project) -> bool:
-    """Whether the dumps are missing or older than any source (ontology, data, shapes, or the
-    version in ``pyproject.toml``)."""
+    """Whether the dumps or their index are missing or older than any source (ontology, data,
+    shapes, or the version in ``pyproject.toml``)."""
     dump = project.dist_dir / "canada-korea.nq"
-    if not dump.exists() or not (project.dist_dir / "shapes.ttl").exists():
+    written = [dump, project.dist_dir / "shapes.ttl", project.dist_dir / INDEX]
+    if not all(path.exists() for path in written):
         return True
     built = dump.stat().st_mtime
     sources = [*project.source_files(), *project.shape_files()]
@@ -178,6 +182,14 @@ def ensure_built(project: Project) -> None:
         with _build_lock(project):
             if is_stale(project):
                 _build_locked(project, None)
+
+
+def published_index(project: Project) -> Path:
+    """The persistent index of the published dataset (see ``index``), building first when it
+    is missing or stale: an on-disk Oxigraph store laid out as :func:`published_graph` is, for
+    queries to open read-only instead of parsing a dump."""
+    ensure_built(project)
+    return index_path(project.dist_dir)
 
 
 def published_graph(project: Project) -> Dataset:

@@ -20,6 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 from .formats import by_name
 from .load import Project
 from .namespaces import BASE, CKR, DATASET, PREFIXES, new_graph
+from .parallel import for_each
 from .serialize import (
     canonical_jsonld,
     json_bytes,
@@ -77,7 +78,8 @@ def write_dumps(
     """Write every published file into ``out`` and return them, the VoID description last.
 
     ``graph`` is the union graph, ``dataset`` the same statements in their named graphs;
-    ``edition`` the version they are published as, and the release they revise."""
+    ``edition`` the version they are published as, and the release they revise. The dumps are
+    serialised on every core (rdflib's writers are most of this step's time)."""
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
         ("canada-korea.trig", "trig", lambda: sorted_trig(dataset)),
         ("canada-korea.nq", "nquads", lambda: sorted_nquads(dataset)),
@@ -88,7 +90,13 @@ def write_dumps(
         ("ontology.ttl", "turtle", lambda: _versioned_ontology(project, edition.version)),
         ("shapes.ttl", "turtle", lambda: _concatenate(project.shapes_dir.glob("*.ttl"))),
     ]
-    files = [_write(out, name, fmt, produce()) for name, fmt, produce in writers]
+
+    def write(writer: tuple[str, str, Callable[[], bytes]]) -> None:
+        name, _fmt, produce = writer
+        (out / name).write_bytes(produce())
+
+    for_each(writers, write)
+    files = [_published(out, name, fmt, (out / name).read_bytes()) for name, fmt, _ in writers]
     void = describe_dataset(graph, files, modified, edition)
     files.append(
         _write(out, "void.ttl", "turtle", void.serialize(format="turtle", encoding="utf-8"))
@@ -97,8 +105,13 @@ def write_dumps(
 
 
 def _write(out: Path, name: str, fmt: str, content: bytes) -> PublishedFile:
+    (out / name).write_bytes(content)
+    return _published(out, name, fmt, content)
+
+
+def _published(out: Path, name: str, fmt: str, content: bytes) -> PublishedFile:
+    """What the VoID description says of the file ``name`` written in ``out`` with ``content``."""
     path = out / name
-    path.write_bytes(content)
     rdf_format = by_name(fmt)
     media_type = rdf_format.media_type if rdf_format else "application/octet-stream"
     return PublishedFile(name, path, media_type, len(content), hashlib.sha256(content).hexdigest())

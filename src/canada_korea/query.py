@@ -5,15 +5,19 @@ the line and column of the user's own text (the project prefixes are predeclared
 in front of it). What could change data or reach the network is refused at that stage: updates,
 ``SERVICE`` (unless allowed) and ``FROM``/``FROM NAMED`` (rdflib would fetch them from the web).
 
-rdflib's SPARQL engine cannot be interrupted, so each local query runs in a forked child process
-that shares the already parsed graph, and is killed when the time limit passes. The child sends
-its answer back in a standard serialisation (SPARQL JSON results, or N-Triples for graphs), which
-the parent parses into an ordinary :class:`rdflib.query.Result`.
+A local query runs on the build's persistent index (an on-disk Oxigraph store, see ``index``)
+or on an rdflib graph given in memory. Neither engine can be interrupted, so each local query
+runs in a forked child process, off the network and under a memory cap, and is killed when the
+time limit passes; the child opens the index read-only itself, or shares the parsed graph. It
+sends its answer back in a standard serialisation (SPARQL JSON results, or N-Triples for
+graphs), which the parent parses into an ordinary :class:`rdflib.query.Result`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
+import faulthandler
 import io
 import multiprocessing
 import os
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyparsing import ParseBaseException, ParseResults
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD, NamespaceManager
@@ -43,6 +48,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from .errors import QueryError
+from .index import open_index
 from .load import Project, first_surrogate_escape, first_too_deep
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
@@ -128,8 +134,11 @@ def resolve(sparql_or_name: str, project: Project) -> tuple[str, str | None]:
         return sparql_or_name, None
     path = project.queries_dir / f"{candidate}.rq"
     if not path.is_file():
+        names = [known.stem for known in project.queries_dir.glob("*.rq")]
+        close = difflib.get_close_matches(candidate, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise QueryError(
-            f"unknown named query '{candidate}'; `canada-korea query --list` shows them"
+            f"unknown named query '{candidate}'{hint}; `canada-korea query --list` shows them"
         )
     return _read_named(path).text, candidate
 
@@ -289,15 +298,18 @@ def run_query(
     text: str,
     graph: Graph | None = None,
     *,
+    index: Path | None = None,
     endpoint: str | None = None,
     bindings: Mapping[str, object] | None = None,
     allow_service: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Result:
-    """Run a SPARQL query over ``graph`` (rdflib's engine) or on a SPARQL 1.1 ``endpoint``.
+    """Run a SPARQL query over a build's ``index`` (Oxigraph), over ``graph`` (rdflib's engine)
+    or on a SPARQL 1.1 ``endpoint``.
 
     ``bindings`` maps variable names to values (see :func:`binding_term`). Locally they are
-    rdflib's ``initBindings``: the variables are bound before evaluation. On an endpoint they are
+    rdflib's ``initBindings`` or Oxigraph's ``substitutions``: the variables are bound before
+    evaluation. On an endpoint they are
     sent as a trailing ``VALUES`` clause, which SPARQL joins with the solutions before projection:
     the same answer whenever the variable is in scope at the top level of the query (for an
     aggregate query, when it is one of the GROUP BY keys).
@@ -310,9 +322,10 @@ def run_query(
         terms = _terms(bindings)
         if endpoint is not None:
             return _run_on_endpoint(endpoint, prepared, terms, timeout)
-        if graph is None:
-            raise ValueError("run_query needs a graph or an endpoint")
-        return _run_forked(graph, prepared, terms, timeout, allow_service)
+        source = index if index is not None else graph
+        if source is None:
+            raise ValueError("run_query needs an index, a graph or an endpoint")
+        return _run_forked(source, prepared, terms, timeout, allow_service)
 
 
 @contextmanager
@@ -341,20 +354,21 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def _run_forked(
-    graph: Graph,
+    source: Graph | Path,
     prepared: PreparedQuery,
     terms: dict[str, Identifier],
     timeout: float,
     allow_service: bool,
 ) -> Result:
-    """Evaluate in a forked child so that a runaway query can be stopped; the fork shares the
-    parsed graph (copy-on-write), so nothing is re-parsed or pickled on the way in. Unless
-    ``allow_service``, the child is shut off the network before it evaluates anything."""
+    """Evaluate in a forked child so that a runaway query can be stopped; the fork shares a
+    parsed graph (copy-on-write), or opens the index at a path itself, so nothing is parsed or
+    pickled on the way in. Unless ``allow_service``, the child is shut off the network before
+    it evaluates anything."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_evaluate_in_child,
-        args=(sender, graph, prepared, terms, allow_service),
+        args=(sender, source, prepared, terms, allow_service),
         daemon=True,
     )
     child.start()
@@ -365,6 +379,8 @@ def _run_forked(
         kind, payload = receiver.recv()
     except EOFError as error:
         child.join()
+        if isinstance(source, Path) and child.exitcode in _DIED_OF_MEMORY:
+            raise QueryError(_out_of_memory()) from error
         raise QueryError(
             f"the query process ended without an answer (exit code {child.exitcode})"
         ) from error
@@ -380,40 +396,94 @@ def _run_forked(
 
 def _evaluate_in_child(
     sender: Connection,
-    graph: Graph,
+    source: Graph | Path,
     prepared: PreparedQuery,
     terms: dict[str, Identifier],
     allow_service: bool,
 ) -> None:
-    """The child's whole life: leave the network, cap its memory, evaluate, serialise, send
-    one message, exit. Its stderr goes nowhere: what it has to say travels in the message."""
+    """The child's whole life: leave the network, open the index, cap its memory, evaluate,
+    serialise, send one message, exit. Its stderr goes nowhere: what it has to say travels in
+    the message. The cap comes after the index is open, so that opening it (a few threads'
+    stacks for a moment) never counts against the query."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    _limit_memory(QUERY_MEMORY)
+    faulthandler.disable()  # a parent's handler writes to its own copy of stderr
+    os.environ["RUST_BACKTRACE"] = "0"
     if not allow_service:
-        # rdflib executes the very parse tree prepare() checked for SERVICE, so on a platform
-        # without seccomp that check alone still holds for this engine.
+        # Both engines execute the very text prepare() checked for SERVICE, so on a platform
+        # without seccomp that check alone still holds.
         with contextlib.suppress(NetworkSandboxUnavailable):
             forbid_network()
     try:
-        result = graph.query(prepared.query, initBindings=terms)
-        payload = _encode(result)
+        payload = _evaluate(source, prepared, terms)
     except MemoryError:
-        message = (
-            f"the query needed more than {QUERY_MEMORY // 2**20} MiB of memory and was stopped;"
-            " narrow it (LIMIT, fewer joins or OPTIONALs)"
-        )
-        sender.send(("error", message.encode("utf-8")))
+        sender.send(("error", _out_of_memory().encode("utf-8")))
         sender.close()
         return
     except Exception as error:
-        # The boundary with rdflib's engine: it fails on some valid queries (ORDER BY STR(?x)
-        # with ?x unbound raises TypeError in its sort). Report it as the engine's failure,
-        # named and with its message, rather than a traceback from a child process.
-        message = f"rdflib's SPARQL engine failed on this query: {type(error).__name__}: {error}"
+        # The boundary with the engines: rdflib's fails on some valid queries (ORDER BY STR(?x)
+        # with ?x unbound raises TypeError in its sort), Oxigraph raises for what it refuses.
+        # Report it as the engine's failure, named and with its message, rather than a
+        # traceback from a child process.
+        engine = "Oxigraph" if isinstance(source, Path) else "rdflib's SPARQL engine"
+        message = f"{engine} failed on this query: {type(error).__name__}: {error}"
         sender.send(("error", message.encode("utf-8")))
     else:
         sender.send(("result", payload))
     sender.close()
+
+
+def _out_of_memory() -> str:
+    return (
+        f"the query needed more than {QUERY_MEMORY // 2**20} MiB of memory and was stopped;"
+        " narrow it (LIMIT, fewer joins or OPTIONALs)"
+    )
+
+
+_DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+"""How a child running Oxigraph ends when an allocation fails under its cap: Rust aborts, or
+a thread's stack cannot grow."""
+
+
+def _evaluate(source: Graph | Path, prepared: PreparedQuery, terms: dict[str, Identifier]) -> bytes:
+    """The answer, serialised: rdflib's engine runs the checked parse tree on a graph, Oxigraph
+    the checked text on an index, which is opened before the memory cap is set."""
+    if isinstance(source, Graph):
+        _limit_memory(QUERY_MEMORY)
+        return _encode(source.query(prepared.query, initBindings=terms))
+    store = open_index(source)
+    _limit_memory(QUERY_MEMORY)
+    # Oxigraph substitutes a variable (SEP-0007, what rdflib's initBindings does) only where a
+    # SELECT projects it; any other binding joins as a trailing VALUES clause, as on an endpoint.
+    projected = set(prepared.query.algebra["PV"]) if prepared.form == "SELECT" else None
+    substituted = {
+        name: term
+        for name, term in terms.items()
+        if projected is None or Variable(name) in projected
+    }
+    joined = {name: term for name, term in terms.items() if name not in substituted}
+    answer = store.query(
+        _endpoint_text(prepared, joined) if joined else prepared.text,
+        prefixes=dict(PREFIXES),
+        substitutions={
+            ox.Variable(name): _oxigraph_term(term) for name, term in substituted.items()
+        },
+    )
+    if isinstance(answer, ox.QueryTriples):
+        return answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    return answer.serialize(format=ox.QueryResultsFormat.JSON) or b""
+
+
+def _oxigraph_term(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    raise QueryError(f"cannot bind a variable to {term!r}")
 
 
 def _limit_memory(extra: int) -> None:

@@ -7,13 +7,14 @@ static host, or opened from disk. Output is deterministic: pages and documents a
 sorted order from sorted data, and nothing records the time.
 
     index.html  timeline.html  search.html  search-index.json      (+ .fr.html, .ko.html)
+    sitemap.xml  robots.txt                every page in every language; what crawlers skip
     changes.html                          what changed since the release before (with git)
     id/NAME.html .ttl .jsonld .nt         every resource           (+ .fr.html, .ko.html)
     def/NAME.html .ttl .jsonld .nt        every ontology term      (+ .fr.html, .ko.html)
     ontology/index.html                   the ontology documentation
     dumps/                                the published files, as in dist/
     queries/NAME.rq                       the named queries
-    static/                               the stylesheet and the search script
+    static/                               the stylesheet, the search script, the favicon
     .htaccess                             Apache configuration (content negotiation)
 
 and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect rules (see
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from .changelog import ReleaseChanges
 from .load import Project
+from .parallel import for_each
 from .query import named_queries
 from .serve.description import describe, jsonld, ntriples, turtle
 from .serve.hosting import write_server_config
@@ -54,18 +56,24 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         _write(site, "search", lang, renderer.search(lang, None))
         _write(site, "ontology/index", lang, renderer.ontology(lang))
     (site / "search-index.json").write_bytes(renderer.search_index())
+    (site / "sitemap.xml").write_bytes(renderer.sitemap())
+    (site / "robots.txt").write_bytes(renderer.robots())
     prefixes = publication.prefixes
-    for iri in [*publication.resources, *publication.terms]:
+
+    def write_resource(iri: str) -> None:
         description = describe(publication, iri)
         path = page_path(publication, iri)
         if description is None or path is None:
-            continue
+            return
         for lang in LANGUAGES:
             _write(site, path, lang, renderer.describe(description, Links(path, lang)))
         triples = description.triples
         (site / f"{path}.ttl").write_bytes(turtle(triples, prefixes))
         (site / f"{path}.jsonld").write_bytes(jsonld(triples, prefixes))
         (site / f"{path}.nt").write_bytes(ntriples(triples))
+
+    # Most of a build's time: rendered on every core (see ``canada_korea.parallel``).
+    for_each([*publication.resources, *publication.terms], write_resource)
     _copy_files(dist, site / "dumps")
     queries = site / "queries"
     queries.mkdir()

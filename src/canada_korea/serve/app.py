@@ -15,7 +15,7 @@ Routes (read-only; ``GET`` and ``HEAD`` everywhere, ``POST`` on ``/sparql`` only
     /sparql               the SPARQL 1.1 Protocol; without a query, the service description
                           (a browser gets a form)
     /dumps/FILE, /FILE    the published files of dist/ (the VoID download URLs are /FILE)
-    /queries/NAME.rq, /static/…, /search-index.json
+    /queries/NAME.rq, /static/…, /search-index.json, /sitemap.xml, /robots.txt, /favicon.ico
 
 The pages are the static site's: the same relative links name the same files (see
 ``pages``), so each page works in both places. HTML is in English, French or Korean, from the
@@ -309,6 +309,7 @@ class _Site:
         self.service = lru_cache(maxsize=16)(self._service)
         self.dump_etag = lru_cache(maxsize=64)(self._dump_etag)
         self.search_index = lru_cache(maxsize=1)(self._search_index)
+        self.crawler_file = lru_cache(maxsize=2)(self._crawler_file)
         self.form = lru_cache(maxsize=8)(self._form)
 
     def close(self) -> None:
@@ -337,6 +338,9 @@ class _Site:
         app.add_api_route("/sparql", self.sparql, methods=["GET", "HEAD", "POST"])
         app.add_api_route("/dumps/{name}", self.dump, methods=get)
         app.add_api_route("/queries/{name}", self.named_query, methods=get)
+        app.add_api_route("/sitemap.xml", self.sitemap, methods=get)
+        app.add_api_route("/robots.txt", self.robots, methods=get)
+        app.add_api_route("/favicon.ico", self.favicon, methods=get)
         app.add_api_route("/{name}", self.dump, methods=get)
 
     # --- responses ---------------------------------------------------------------------------
@@ -411,7 +415,13 @@ class _Site:
         if lang is None:
             raise HTTPException(404)
         query = request.query_params.get("q")
-        html = self.renderer.search(lang, query)
+        page = request.query_params.get("page", "1")
+        html = self.renderer.search(
+            lang,
+            query,
+            page=int(page) if page.isdigit() else 1,
+            cls=request.query_params.get("class") or None,
+        )
         return Response(html, media_type=HTML_TYPE, headers={"Vary": "Accept-Language"})
 
     def _search_index(self) -> Representation:
@@ -419,6 +429,20 @@ class _Site:
 
     def search_index_file(self, request: Request) -> Response:
         return self._stable(request, self.search_index(), "application/json")
+
+    def sitemap(self, request: Request) -> Response:
+        return self._stable(request, self.crawler_file("sitemap.xml"), "application/xml")
+
+    def robots(self, request: Request) -> Response:
+        return self._stable(request, self.crawler_file("robots.txt"), "text/plain; charset=utf-8")
+
+    def _crawler_file(self, name: str) -> Representation:
+        body = self.renderer.sitemap() if name == "sitemap.xml" else self.renderer.robots()
+        return representation(body)
+
+    def favicon(self) -> Response:
+        """Browsers ask for ``/favicon.ico`` whatever the page says; the icon is an SVG."""
+        return RedirectResponse("static/favicon.svg", status_code=301)
 
     # --- Linked Data ---------------------------------------------------------------------------
 

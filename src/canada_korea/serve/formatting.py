@@ -9,6 +9,7 @@ output must not depend on the machine's locale settings (the static site is byte
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ko": "한국어"}
@@ -28,7 +29,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "stated_by": "Stated by",
         "inferred": "inferred",
-        "incoming": "Referenced by",
+        "incoming": "Links to this page",
+        "result_one": "{count} result for “{query}”.",
+        "results_range": "{first}–{last} shown.",
+        "previous": "Previous",
+        "next": "Next",
+        "all_classes": "All classes",
+        "by_class": "By class",
+        "intro": "A knowledge graph of the relations between Canada and Korea: the Korean War "
+        "and its legacy, defence, trade, diplomacy, people-to-people ties and the sanctions on "
+        "North Korea. Every fact cites the section of the source document that states it, "
+        "and every page is in English, French and Korean.",
+        "ways_in": "Ways in",
+        "size_human": "Size",
+        "parts_of_total": "Parts of the total",
+        "not_broken_down": "not broken down",
+        "inverse_of": "inverse of “{label}”",
+        "links_out": "Elsewhere",
+        "bibtex": "BibTeX",
+        "start": "Start",
         "value": "Value",
         "formats": "This description as",
         "dataset": "Dataset",
@@ -109,7 +128,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "stated_by": "Énoncé par",
         "inferred": "déduit",
-        "incoming": "Cité par",
+        "incoming": "Liens vers cette page",
+        "result_one": "{count} résultat pour « {query} ».",
+        "results_range": "{first} à {last} affichés.",
+        "previous": "Précédents",
+        "next": "Suivants",
+        "all_classes": "Toutes les classes",
+        "by_class": "Par classe",
+        "intro": "Un graphe de connaissances sur les relations entre le Canada et la Corée : la "
+        "guerre de Corée et son héritage, la défense, le commerce, la diplomatie, les liens entre "
+        "les peuples et les sanctions visant la Corée du Nord. Chaque fait cite la section du "
+        "document source qui l'énonce, et chaque page existe en anglais, en "
+        "français et en coréen.",
+        "ways_in": "Points d'entrée",
+        "size_human": "Taille",
+        "parts_of_total": "Parties du total",
+        "not_broken_down": "non ventilé",
+        "inverse_of": "inverse de « {label} »",
+        "links_out": "Ailleurs",
+        "bibtex": "BibTeX",
+        "start": "Début",
         "value": "Valeur",
         "formats": "Cette description en",
         "dataset": "Jeu de données",
@@ -190,7 +228,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources": "출처",
         "stated_by": "출처",
         "inferred": "추론",
-        "incoming": "이 항목을 가리키는 링크",
+        "incoming": "이 페이지를 가리키는 링크",
+        "result_one": "“{query}” 검색 결과 {count}건.",
+        "results_range": "{first}–{last}번째 표시.",
+        "previous": "이전",
+        "next": "다음",
+        "all_classes": "모든 클래스",
+        "by_class": "클래스별",
+        "intro": "캐나다와 한국의 관계에 관한 지식 그래프입니다. 한국전쟁과 그 유산, 국방, 무역, "
+        "외교, 인적 교류, 북한 제재를 다룹니다. 모든 사실은 그것을 기술한 출처 문서의 절을 "
+        "인용하며, 모든 페이지를 영어, 프랑스어, 한국어로 볼 수 있습니다.",
+        "ways_in": "둘러보기",
+        "size_human": "크기",
+        "parts_of_total": "전체 합계의 구성",
+        "not_broken_down": "세부 내역 없음",
+        "inverse_of": "“{label}”의 역방향",
+        "links_out": "외부 링크",
+        "bibtex": "BibTeX",
+        "start": "시작",
         "value": "값",
         "formats": "이 설명의 다른 형식",
         "dataset": "데이터셋",
@@ -282,6 +337,30 @@ WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
     _OWL + "sameAs": {"en": "same as", "fr": "identique à", "ko": "동일 항목"},
     _SKOS + "exactMatch": {"en": "exact match", "fr": "correspondance exacte", "ko": "정확히 일치"},
     _SKOS + "closeMatch": {"en": "close match", "fr": "correspondance proche", "ko": "근접 일치"},
+    _OWL + "Class": {"en": "class", "fr": "classe", "ko": "클래스"},
+    _OWL + "ObjectProperty": {
+        "en": "object property",
+        "fr": "propriété d'objet",
+        "ko": "객체 속성",
+    },
+    _OWL + "DatatypeProperty": {
+        "en": "datatype property",
+        "fr": "propriété de données",
+        "ko": "데이터 속성",
+    },
+    _OWL + "Ontology": {"en": "ontology", "fr": "ontologie", "ko": "온톨로지"},
+    _OWL + "NamedIndividual": {"en": "individual", "fr": "individu", "ko": "개체"},
+    _SKOS + "ConceptScheme": {
+        "en": "concept scheme",
+        "fr": "schéma de concepts",
+        "ko": "개념 체계",
+    },
+    "http://www.w3.org/ns/prov#wasDerivedFrom": {
+        "en": "derived from",
+        "fr": "dérivé de",
+        "ko": "도출 근거",
+    },
+    "http://www.w3.org/ns/org#linkedTo": {"en": "linked to", "fr": "lié à", "ko": "연결 조직"},
     _OWL + "versionInfo": {"en": "version", "fr": "version", "ko": "버전"},
     _OWL + "versionIRI": {"en": "version IRI", "fr": "IRI de version", "ko": "버전 IRI"},
     "http://www.w3.org/ns/org#subOrganizationOf": {
@@ -483,3 +562,106 @@ def _is_plural(value: str) -> bool:
         return abs(Decimal(value)) != 1
     except InvalidOperation:
         return True
+
+
+_CK = "https://w3id.org/canada-korea/def/"
+INVERSE_LABELS: dict[str, dict[str, str]] = {
+    _CK + "partOf": {"en": "has part", "fr": "comprend", "ko": "하위 항목"},
+    _DCTERMS + "isPartOf": {"en": "has part", "fr": "comprend", "ko": "하위 항목"},
+    _CK + "partOfTotal": {"en": "broken down into", "fr": "ventilé en", "ko": "세부 내역"},
+    _CK + "participant": {"en": "participated in", "fr": "a participé à", "ko": "참가한 사건"},
+    _CK + "country": {"en": "country of", "fr": "pays de", "ko": "해당 국가인 항목"},
+    _CK + "about": {"en": "subject of", "fr": "sujet de", "ko": "다룬 항목"},
+    _CK + "topic": {"en": "topic of", "fr": "thème de", "ko": "주제로 다룬 항목"},
+    _CK + "provision": {"en": "provision of", "fr": "disposition de", "ko": "조항이 속한 문서"},
+    _CK + "measure": {"en": "measured by", "fr": "mesuré par", "ko": "측정한 통계"},
+    _CK + "location": {"en": "location of", "fr": "lieu de", "ko": "이곳에서 열린 항목"},
+    _CK + "unit": {"en": "unit of", "fr": "unité de", "ko": "이 단위를 쓰는 통계"},
+    _CK + "party": {"en": "party to", "fr": "partie à", "ko": "당사자인 항목"},
+    _CK + "between": {"en": "party to", "fr": "partie à", "ko": "당사자인 항목"},
+    _CK + "adoptedBy": {"en": "adopted", "fr": "a adopté", "ko": "채택한 항목"},
+    _CK + "holder": {"en": "held", "fr": "a occupé", "ko": "재임 기록"},
+    _CK + "post": {"en": "tenure of", "fr": "mandat de", "ko": "재임 기록"},
+    _CK + "postIn": {"en": "has post", "fr": "a pour poste", "ko": "소속 직위"},
+    _CK + "memberOf": {"en": "has member", "fr": "a pour membre", "ko": "회원"},
+    _CK + "foundingMemberOf": {
+        "en": "founding member",
+        "fr": "membre fondateur",
+        "ko": "창립 회원",
+    },
+    "http://www.w3.org/ns/org#subOrganizationOf": {
+        "en": "has sub-organisation",
+        "fr": "a pour sous-organisation",
+        "ko": "하위 조직",
+    },
+    _CK + "statedIn": {"en": "states", "fr": "énonce", "ko": "기술한 항목"},
+    _RDFS + "isDefinedBy": {"en": "defines", "fr": "définit", "ko": "정의하는 용어"},
+    _RDFS + "subClassOf": {"en": "superclass of", "fr": "superclasse de", "ko": "하위 클래스"},
+    _RDFS + "subPropertyOf": {
+        "en": "superproperty of",
+        "fr": "superpropriété de",
+        "ko": "하위 속성",
+    },
+    _RDFS + "domain": {"en": "domain of", "fr": "domaine de", "ko": "도메인으로 삼는 속성"},
+    _RDFS + "range": {"en": "range of", "fr": "portée de", "ko": "범위로 삼는 속성"},
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": {
+        "en": "has instance",
+        "fr": "a pour instance",
+        "ko": "인스턴스",
+    },
+    "http://www.w3.org/ns/prov#wasDerivedFrom": {
+        "en": "source of",
+        "fr": "source de",
+        "ko": "이것에서 도출된 항목",
+    },
+}
+"""How a property reads from its object's page: "part of" seen from the whole is "has part".
+A property not listed reads as "inverse of “…”" (:data:`MESSAGES` ``inverse_of``)."""
+
+
+def inverse_label(iri: str, label: str, lang: str) -> str:
+    """The name of property ``iri`` (labelled ``label``) as read from the object's end."""
+    known = INVERSE_LABELS.get(iri)
+    if known:
+        return known[lang]
+    return MESSAGES[lang]["inverse_of"].format(label=label)
+
+
+def collation_key(text: str, lang: str) -> tuple[str, str]:
+    """A sort key that orders ``text`` as a reader of ``lang`` expects: accents and case are
+    ignored first (French puts "à propos de" with the a's and "échelle" with the e's, not after
+    "z"), then break ties. Hangul syllables decompose into jamo in syllable order, so Korean
+    sorts in dictionary order; Latin letters sort before Hangul in every language."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.casefold(), text
+
+
+def plural_message(lang: str, key: str, count: int) -> str:
+    """The message ``key`` (a plural such as ``results``) for ``count`` things: its singular
+    ``result_one`` where the language's grammar asks for one (English: 1; French: 0 and 1;
+    Korean has no plural, so both forms read the same)."""
+    messages = MESSAGES[lang]
+    singular = count == 1 or (lang == "fr" and count == 0)
+    return messages[key.removesuffix("s") + "_one"] if singular else messages[key]
+
+
+_SIZE_UNITS = {
+    "en": ("bytes", "kB", "MB", "GB"),
+    "fr": ("octets", "ko", "Mo", "Go"),
+    "ko": ("바이트", "KB", "MB", "GB"),
+}
+
+
+def format_size(size: int, lang: str) -> str:
+    """A byte count as people read it, in powers of 1000 with one decimal: ``2.4 MB``,
+    ``2,4 Mo``; under a kilobyte, the exact count."""
+    units = _SIZE_UNITS[lang]
+    if size < 1000:
+        return f"{format_number(str(size), lang)}\u00a0{units[0]}"
+    amount, power = Decimal(size), 0
+    while amount >= 1000 and power < len(units) - 1:
+        amount /= 1000
+        power += 1
+    rounded = _plain(amount.quantize(Decimal("0.1")))
+    return f"{format_number(rounded, lang)}\u00a0{units[power]}"

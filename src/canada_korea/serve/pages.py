@@ -22,7 +22,9 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cache
+from html import escape
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -34,11 +36,15 @@ from .formatting import (
     LANGUAGE_NAMES,
     MESSAGES,
     WELL_KNOWN_LABELS,
+    collation_key,
     format_date,
     format_number,
+    format_size,
     format_statistic,
+    inverse_label,
     is_date,
     is_number,
+    plural_message,
 )
 from .publication import (
     DCTERMS,
@@ -49,7 +55,9 @@ from .publication import (
     TYPE,
     XSD,
     Publication,
+    matched_spans,
     node,
+    query_words,
 )
 
 DESCRIPTION = ox.NamedNode(DCTERMS + "description")
@@ -59,6 +67,30 @@ HTML_ROWS = 1000
 HTML_CELL_CHARS = 2000
 HTML_GRAPH_CHARS = 200_000
 _WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\`]+", re.IGNORECASE)
+LINK_OUT_SITES = (
+    ("http://www.wikidata.org/entity/", "Wikidata"),
+    ("https://www.wikidata.org/wiki/", "Wikidata"),
+    ("https://sws.geonames.org/", "GeoNames"),
+    ("https://www.geonames.org/", "GeoNames"),
+)
+"""Sites the graph links out to, named on the pages by the site and the item's identifier
+("Wikidata Q8663") rather than by a raw URL."""
+SEARCH_PAGE = 50
+"""Results per page of a search."""
+SEARCH_SCRIPT_MESSAGES = (
+    "results",
+    "result_one",
+    "no_results",
+    "results_range",
+    "previous",
+    "next",
+    "all_classes",
+    "by_class",
+)
+"""The words the static site's search script writes, handed to it in the page's language."""
+DATE_PROPERTIES = ("date", "startDate", "endDate")
+"""The ck: properties a page lists first, in this order: when, then from and until."""
+CK = "https://w3id.org/canada-korea/def/"
 RDF_DOCUMENTS = (
     ("ttl", "text/turtle", "Turtle"),
     ("jsonld", "application/ld+json", "JSON-LD"),
@@ -107,6 +139,40 @@ class Value:
     datetime: str | None = None
     sources: tuple[Source, ...] = ()
     inferences: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One part of a total in the chart on the total's page: the part, its value as shown,
+    and where its bar starts and how long it is, in percent of the total."""
+
+    part: Value
+    text: str
+    start: float
+    width: float
+
+
+@dataclass(frozen=True)
+class PartsChart:
+    """The statistics that are parts of a total (``ck:partOfTotal``), drawn on its page: a
+    bar per part and one stacked bar of them all; ``rest`` what the parts leave uncounted."""
+
+    total: str
+    bars: list[ChartBar]
+    rest: str | None
+    rest_width: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page a search found: its link, its label cut into pieces with the matched words
+    marked, its types, and its description so marked when the description matched."""
+
+    link: Value
+    label: list[tuple[str, bool]]
+    types: list[Value]
+    snippet: list[tuple[str, bool]]
+    snippet_lang: str | None
 
 
 @dataclass(frozen=True)
@@ -283,8 +349,57 @@ class Renderer:
             citation=self.citation(),
             site_version=self.version(),
             changes_link=self.changes_link,
+            canonical=self.canonical(links),
             **context,
         )
+
+    def canonical(self, links: Links) -> str | None:
+        """The absolute address of this page at the publication's base, for search engines
+        to list one address per page and language; None for pages made from a request (a
+        search, a query)."""
+        if links.path in ("search", "sparql"):
+            return None
+        if links.path == "index" and links.lang == LANGUAGES[0]:
+            return self.publication.base
+        return self.publication.base + links.page(links.path).removeprefix(links.root)
+
+    def page_paths(self) -> list[str]:
+        """Every HTML page of the site (paths without extension), in a fixed order."""
+        paths = ["index", "timeline", "ontology/index"]
+        paths += [
+            path
+            for iri in [*self.publication.resources, *self.publication.terms]
+            if (path := page_path(self.publication, iri)) and path not in paths
+        ]
+        return paths
+
+    def sitemap(self) -> bytes:
+        """The sitemap (sitemaps.org) of every page in every language, each URL with its
+        language alternates, at the publication's base."""
+        entries = []
+        for path in self.page_paths():
+            variants = {lang: self.canonical(Links(path, lang)) for lang in LANGUAGES}
+            alternates = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(href or "")}"/>'
+                for lang, href in variants.items()
+            )
+            entries += [
+                f"<url><loc>{escape(href or '')}</loc>{alternates}</url>"
+                for href in variants.values()
+            ]
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(entries) + "\n</urlset>\n"
+        ).encode("utf-8")
+
+    def robots(self) -> bytes:
+        """``robots.txt``: everything may be crawled except the SPARQL endpoint (answers are
+        computed per request) and the search (one page per query); the sitemap's address."""
+        return (
+            f"User-agent: *\nDisallow: /sparql\nDisallow: /search\n\n"
+            f"Sitemap: {self.publication.base}sitemap.xml\n"
+        ).encode()
 
     def _variant(self, links: Links, lang: str) -> str:
         if links.path == "sparql":
@@ -314,7 +429,9 @@ class Renderer:
     def label(self, iri: str, lang: str) -> tuple[str, str | None]:
         """The label of ``iri`` for a page in ``lang`` and its language when it differs."""
         labels = self.publication.labels.get(iri) or WELL_KNOWN_LABELS.get(iri, {})
-        text = labels.get(lang) or labels.get("en") or self.publication.label(iri, lang)
+        if lang in labels:
+            return labels[lang], None
+        text = labels.get("en") or self.publication.label(iri, lang)
         actual = next((code for code, value in labels.items() if value == text), None)
         return text, (actual if actual and actual != lang else None)
 
@@ -325,6 +442,9 @@ class Renderer:
         text, text_lang = self.label(iri, links.lang)
         path = page_path(self.publication, iri)
         href = links.page(path) if path else web_address(iri)
+        site = next((name for host, name in LINK_OUT_SITES if iri.startswith(host)), None)
+        if site and text == iri:
+            text, text_lang = f"{site} {iri.rstrip('/').rsplit('/', 1)[-1]}", None
         return Value(text, href=href, lang=text_lang, title=self.publication.curie(iri))
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, links: Links) -> Value:
@@ -350,8 +470,11 @@ class Renderer:
             return Value(term.value, href=web_address(term.value), title=title)
         return Value(term.value, title=None if datatype == XSD + "string" else title)
 
-    def _sorted(self, values: Iterable[Value]) -> list[Value]:
-        return sorted(values, key=lambda v: (v.text.casefold(), v.title or "", v.href or ""))
+    def _sorted(self, values: Iterable[Value], lang: str) -> list[Value]:
+        """``values`` in the collation of ``lang`` (see :func:`collation_key`)."""
+        return sorted(
+            values, key=lambda v: (collation_key(v.text, lang), v.title or "", v.href or "")
+        )
 
     # --- a resource or term ----------------------------------------------------------------------
 
@@ -386,7 +509,7 @@ class Renderer:
             alternates=[(media, links.file(f"{path}.{ext}")) for ext, media, _ in RDF_DOCUMENTS],
             iri=iri,
             curie=publication.curie(iri),
-            types=self._sorted(self.link(t, links) for t in publication.types.get(iri, [])),
+            types=self._sorted((self.link(t, links) for t in publication.types.get(iri, [])), lang),
             names=sorted(
                 publication.localized(iri, LABEL).items(),
                 key=lambda item: (*LANGUAGES, item[0]).index(item[0]),
@@ -394,9 +517,10 @@ class Renderer:
             description=text,
             description_lang=None if descriptions.get(lang) else "en",
             statistic=self._statistic(iri, lang),
+            chart=self._parts_chart(iri, links),
             rows=self._rows(grouped, links),
             sources=self._sources(iri, links),
-            incoming=self._rows(incoming, links),
+            incoming=self._rows(incoming, links, inverse=True),
             documents=[(name, links.file(f"{path}.{ext}")) for ext, _, name in RDF_DOCUMENTS],
             documentation=(
                 links.page("ontology/index") + "#" + iri.rsplit("/", 1)[-1]
@@ -405,12 +529,22 @@ class Renderer:
             ),
         )
 
-    def _rows(self, grouped: dict[ox.NamedNode, list[Value]], links: Links) -> list[Row]:
-        rows = [
-            Row(self.link(predicate.value, links), self._sorted(values))
-            for predicate, values in grouped.items()
-        ]
-        return sorted(rows, key=lambda row: (row.prop.text.casefold(), row.prop.title or ""))
+    def _rows(
+        self, grouped: dict[ox.NamedNode, list[Value]], links: Links, *, inverse: bool = False
+    ) -> list[Row]:
+        """Properties by label in the page's collation, dates first and the start before the
+        end; ``inverse`` names each property as read from the object's end ("has part")."""
+        dates = [self.publication.ck(name).value for name in DATE_PROPERTIES]
+        keyed = []
+        for predicate, values in grouped.items():
+            prop = self.link(predicate.value, links)
+            if inverse:
+                iri = predicate.value.replace(self.publication.prefixes["ck"], CK)
+                prop = replace(prop, text=inverse_label(iri, prop.text, links.lang))
+            first = dates.index(predicate.value) if predicate.value in dates else len(dates)
+            key = (first, collation_key(prop.text, links.lang), prop.title or "")
+            keyed.append((key, Row(prop, self._sorted(values, links.lang))))
+        return [row for _key, row in sorted(keyed, key=lambda item: item[0])]
 
     def _stated(self, triple: ox.Triple, links: Links) -> Value:
         """A property's value with its own sources: the sections whose graphs hold this very
@@ -446,8 +580,38 @@ class Renderer:
                     self.link(section, links),
                 )
             )
-        cited.sort(key=lambda item: (item[0].text.casefold(), item[1], item[2].text))
+        cited.sort(
+            key=lambda item: (collation_key(item[0].text, links.lang), item[1], item[2].text)
+        )
         return [Source(document, section) for document, _order, section in cited]
+
+    def _parts_chart(self, iri: str, links: Links) -> PartsChart | None:
+        """The chart of the statistics that are parts of ``iri``, largest first, or None when
+        no statistic is (a total whose value is not a number has no chart either)."""
+        publication = self.publication
+        total = publication.value(iri, publication.ck("value"))
+        quads = publication.quads(None, publication.ck("partOfTotal"), node(iri))
+        parts = []
+        for quad in quads:
+            value = publication.value(quad.subject.value, publication.ck("value"))
+            if isinstance(value, ox.Literal):
+                parts.append((Decimal(value.value), self.link(quad.subject.value, links)))
+        if not parts or not isinstance(total, ox.Literal) or Decimal(total.value) <= 0:
+            return None
+        whole = Decimal(total.value)
+        parts.sort(key=lambda part: (-part[0], collation_key(part[1].text, links.lang)))
+        bars, start = [], 0.0
+        for amount, part in parts:
+            width = float(amount / whole * 100)
+            bars.append(ChartBar(part, format_number(str(amount), links.lang), start, width))
+            start += width
+        rest = whole - sum(amount for amount, _part in parts)
+        return PartsChart(
+            total=format_number(total.value, links.lang),
+            bars=bars,
+            rest=format_number(str(rest), links.lang) if rest > 0 else None,
+            rest_width=max(0.0, 100 - start),
+        )
 
     def _statistic(self, iri: str, lang: str) -> tuple[str, str | None] | None:
         publication = self.publication
@@ -480,7 +644,7 @@ class Renderer:
         """What the dataset is, its size, classes, examples, questions, files, licence, citation."""
         publication, links = self.publication, Links("index", lang)
         dataset = publication.dataset
-        title = dataset.titles.get(lang) or dataset.titles.get("en", "")
+        title = dataset.titles.get(lang) or MESSAGES[lang]["site"]
         queries = [
             (
                 named.name,
@@ -498,14 +662,86 @@ class Renderer:
             title,
             alternates=[("text/turtle", links.file("dumps/void.ttl"))],
             dataset=dataset,
-            description=dataset.descriptions.get(lang) or dataset.descriptions.get("en", ""),
+            intro=MESSAGES[lang]["intro"],
             classes=[(self.link(cls, links), count) for cls, count in dataset.classes],
             examples=[self.link(iri, links) for iri in dataset.examples],
-            documents=self._sorted(self.link(iri, links) for iri in dataset.sources),
+            documents=self._sorted((self.link(iri, links) for iri in dataset.sources), lang),
             queries=queries,
-            dumps=[(d, links.file(f"dumps/{d.name}")) for d in dataset.distributions],
+            dumps=[
+                (d, links.file(f"dumps/{d.name}"), format_size(d.size, lang))
+                for d in dataset.distributions
+            ],
             ontology=links.page("ontology/index"),
+            bibtex=self.bibtex(),
+            structured_data=self.dataset_jsonld(),
         )
+
+    def bibtex(self) -> str:
+        """The citation as a BibTeX ``@misc`` entry, for reference managers."""
+        version = self.version()
+        fields = [
+            ("title", "canada-korea: a knowledge graph of Canada--Korea relations"),
+            ("author", "{The canada-korea project}"),
+            ("howpublished", "\\url{" + self.publication.dataset.iri + "}"),
+            ("note", "Dataset" + (f", version {version}" if version else "")),
+        ]
+        if version:
+            fields.insert(2, ("version", version))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{canada-korea{'-' + version if version else ''},\n{body}\n}}"
+
+    def dataset_jsonld(self) -> str:
+        """The schema.org ``Dataset`` for dataset search engines, as JSON-LD text safe inside
+        a ``<script type="application/ld+json">`` data block (``<`` is escaped, so no
+        ``</script>`` can end it early). A data block is not executed, so the policy's
+        ``script-src 'self'`` does not apply to it."""
+        publication = self.publication
+        dataset = publication.dataset
+        base = publication.base
+        timeline = publication.timeline
+        dates = sorted(entry.date.value[:4] for entry in timeline if entry.date.value[:1] != "-")
+        data = {
+            "@context": "https://schema.org/",
+            "@type": "Dataset",
+            "@id": dataset.iri,
+            "name": dataset.titles.get("en", ""),
+            "description": dataset.descriptions.get("en", ""),
+            "url": base,
+            "license": dataset.licence,
+            "version": self.version() or None,
+            "inLanguage": list(LANGUAGES),
+            "isAccessibleForFree": True,
+            "creator": {"@type": "Organization", "name": "The canada-korea project"},
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "name": d.name,
+                    "contentUrl": base + d.name,
+                    "encodingFormat": d.media_type,
+                    "contentSize": f"{d.size} B",
+                }
+                for d in dataset.distributions
+            ],
+            "temporalCoverage": f"{dates[0]}/{dates[-1]}" if dates else None,
+            "spatialCoverage": [
+                {"@type": "Place", "name": "Canada"},
+                {"@type": "Place", "name": "Korean Peninsula"},
+            ],
+            "isBasedOn": [
+                {
+                    "@type": "CreativeWork",
+                    "@id": iri,
+                    "name": publication.label(iri, "en"),
+                }
+                for iri in dataset.sources
+            ],
+        }
+        text = json.dumps(
+            {key: value for key, value in data.items() if value is not None},
+            ensure_ascii=False,
+            indent=1,
+        )
+        return text.replace("<", "\\u003c")
 
     def timeline(self, lang: str) -> str:
         """Every dated event and agreement, in date order, at the precision held."""
@@ -516,46 +752,140 @@ class Renderer:
                 self.value(entry.end, links) if entry.end is not None else None,
                 self.link(entry.iri, links),
                 self._sorted(
-                    self.link(t, links) for t in self.publication.types.get(entry.iri, [])
+                    (self.link(t, links) for t in self.publication.types.get(entry.iri, [])), lang
                 ),
             )
             for entry in self.publication.timeline
         ]
         return self._render("timeline.html", links, MESSAGES[lang]["timeline"], entries=entries)
 
-    def search(self, lang: str, query: str | None) -> str:
-        """The search page: with ``query`` the results (server), without it the form and the
-        script that searches the index in the browser (static site)."""
-        links = Links("search", lang)
-        results = None
-        if query is not None:
-            results = [
-                (
-                    self.link(iri, links),
-                    self._sorted(self.link(t, links) for t in self.publication.types.get(iri, [])),
+    def search(self, lang: str, query: str | None, *, page: int = 1, cls: str | None = None) -> str:
+        """The search page: with ``query`` the results (server), the true total, the classes
+        of what matched with their counts (``cls``, a CURIE, keeps one), :data:`SEARCH_PAGE`
+        results per ``page`` and the matched words marked; without it the form and the script
+        that does the same over the index in the browser (static site)."""
+        links, messages = Links("search", lang), MESSAGES[lang]
+        if query is None:
+            return self._render(
+                "search.html",
+                links,
+                messages["search"],
+                results=None,
+                search_query="",
+                search_messages=json.dumps(
+                    {key: messages[key] for key in SEARCH_SCRIPT_MESSAGES}, ensure_ascii=False
+                ),
+            )
+        publication = self.publication
+        found = publication.search(query)
+        counts: dict[str, int] = defaultdict(int)
+        for iri in found:
+            for type_ in publication.types.get(iri, []):
+                counts[type_] += 1
+        chosen = [
+            iri
+            for iri in found
+            if cls is None or cls in map(publication.curie, publication.types.get(iri, []))
+        ]
+        pages = max(1, -(-len(chosen) // SEARCH_PAGE))
+        page = min(max(page, 1), pages)
+        shown = chosen[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE]
+        words = query_words(query)
+
+        def href(**changes: object) -> str:
+            params = {"q": query, "class": cls, "page": None, **changes}
+            kept = {name: value for name, value in params.items() if value not in (None, 1)}
+            return links.page("search") + "?" + urllib.parse.urlencode(kept)
+
+        facets = sorted(
+            (
+                (self.link(type_, links), count, href(**{"class": publication.curie(type_)}))
+                for type_, count in counts.items()
+            ),
+            key=lambda facet: (-facet[1], collation_key(facet[0].text, lang)),
+        )
+        results = []
+        for iri in shown:
+            descriptions = publication.localized(iri, DESCRIPTION) or publication.localized(
+                iri, node(RDFS + "comment")
+            )
+            text = descriptions.get(lang) or descriptions.get("en", "")
+            snippet = matched_spans(text, words) if text else []
+            results.append(
+                SearchResult(
+                    link=self.link(iri, links),
+                    label=matched_spans(self.link(iri, links).text, words),
+                    types=self._sorted(
+                        (self.link(t, links) for t in publication.types.get(iri, [])), lang
+                    ),
+                    snippet=snippet if any(hit for _piece, hit in snippet) else [],
+                    snippet_lang=None if lang in descriptions else "en",
                 )
-                for iri in self.publication.search(query)
-            ]
+            )
+        count = len(chosen)
+        summary = plural_message(lang, "results", count) if count else messages["no_results"]
+        first = (page - 1) * SEARCH_PAGE + 1
         return self._render(
             "search.html",
             links,
-            MESSAGES[lang]["search"],
-            lang_query=f"?q={urllib.parse.quote(query)}" if query else "",
-            search_query=query or "",
+            messages["search"],
+            lang_query="?" + urllib.parse.urlencode({"q": query}),
+            search_query=query,
+            summary=summary.format(count=format_number(str(count), lang), query=query),
+            range_text=messages["results_range"].format(
+                first=format_number(str(first), lang),
+                last=format_number(str(first + len(shown) - 1), lang),
+            )
+            if pages > 1
+            else "",
             results=results,
+            facets=facets,
+            all_href=href(**{"class": None}),
+            total=len(found),
+            current_class=cls,
+            previous=href(page=page - 1) if page > 1 else None,
+            next=href(page=page + 1) if page < pages else None,
         )
 
     def search_index(self) -> bytes:
-        """The search keys of every page for the static site's search script."""
-        entries = [
+        """What the static site's search script needs: per page, the folded labels and
+        descriptions it matches, the label and description in each language, its path and
+        its classes; and per class, its CURIE and label in each language."""
+        publication = self.publication
+        classes = sorted(
             {
-                "k": list(entry.keys),
-                "l": {lang: self.publication.label(entry.iri, lang) for lang in LANGUAGES},
-                "p": page_path(self.publication, entry.iri),
+                t
+                for entry in publication.search_entries
+                for t in publication.types.get(entry.iri, [])
             }
-            for entry in self.publication.search_entries
-        ]
-        return (json.dumps(entries, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        )
+        entries = []
+        for entry in publication.search_entries:
+            descriptions = publication.localized(entry.iri, DESCRIPTION) or publication.localized(
+                entry.iri, node(RDFS + "comment")
+            )
+            entries.append(
+                {
+                    "k": list(entry.keys),
+                    "x": list(entry.texts),
+                    "l": {lang: self.label(entry.iri, lang)[0] for lang in LANGUAGES},
+                    "d": {lang: descriptions[lang] for lang in LANGUAGES if lang in descriptions},
+                    "p": page_path(publication, entry.iri),
+                    "c": sorted(classes.index(t) for t in publication.types.get(entry.iri, [])),
+                }
+            )
+        index = {
+            "classes": [
+                {
+                    "curie": publication.curie(cls),
+                    "l": {lang: self.label(cls, lang)[0] for lang in LANGUAGES},
+                    "p": page_path(publication, cls),
+                }
+                for cls in classes
+            ],
+            "entries": entries,
+        }
+        return (json.dumps(index, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
     def changes(self, lang: str, changes: ReleaseChanges) -> str:
         """What changed since the release before: the counts, then each resource's changes."""
@@ -651,7 +981,10 @@ class Renderer:
                 ("range", publication.objects(iri, node(RDFS + "range"))),
             ]
             doc.facts = [
-                Row(Value(messages[name]), self._sorted(self._doc_link(t, links) for t in terms_))
+                Row(
+                    Value(messages[name]),
+                    self._sorted((self._doc_link(t, links) for t in terms_), lang),
+                )
                 for name, terms_ in facts
                 if terms_
             ]
@@ -666,7 +999,7 @@ class Renderer:
             else:
                 doc.count = sum(1 for _ in publication.quads(None, None, node(iri)))
             docs.append(doc)
-        return sorted(docs, key=lambda doc: (doc.label.casefold(), doc.iri))
+        return sorted(docs, key=lambda doc: (collation_key(doc.label, lang), doc.iri))
 
     def _subjects(self, iri: str, predicate: str) -> list[ox.NamedNode]:
         quads = self.publication.quads(None, node(predicate), node(iri))
@@ -690,11 +1023,13 @@ class Renderer:
             (
                 (
                     self.link(iri, links),
-                    self._sorted(self.link(t, links) for t in publication.types.get(iri, [])),
+                    self._sorted(
+                        (self.link(t, links) for t in publication.types.get(iri, [])), lang
+                    ),
                 )
                 for iri in members
             ),
-            key=lambda entry: (entry[0].text.casefold(), entry[0].title or ""),
+            key=lambda entry: (collation_key(entry[0].text, lang), entry[0].title or ""),
         )
         documents = [
             (media, name, links.file(f"{folder}index.{ext}")) for ext, media, name in RDF_DOCUMENTS

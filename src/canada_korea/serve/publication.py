@@ -122,10 +122,12 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """A page a search can find: the resource and the folded words of its labels."""
+    """A page a search can find: the resource, the folded forms of its labels and of its
+    descriptions (``dcterms:description``, ``rdfs:comment``), in every language."""
 
     iri: str
     keys: tuple[str, ...]
+    texts: tuple[str, ...] = ()
 
 
 class Publication:
@@ -411,18 +413,28 @@ class Publication:
 
     @cached_property
     def search_entries(self) -> list[SearchEntry]:
-        """Every page with the folded form of each of its labels and alternative labels."""
+        """Every page with the folded form of each of its labels, alternative labels and
+        descriptions."""
         entries = []
         for iri in [*self.resources, *self.terms]:
             names = [term.value for term in self.objects(iri, LABEL)]
             names += [term.value for term in self.objects(iri, ALT_LABEL)]
-            entries.append(SearchEntry(iri, tuple(dict.fromkeys(fold(name) for name in names))))
+            texts = [term.value for term in self.objects(iri, node(DCTERMS + "description"))]
+            texts += [term.value for term in self.objects(iri, node(RDFS + "comment"))]
+            entries.append(
+                SearchEntry(
+                    iri,
+                    tuple(dict.fromkeys(fold(name) for name in names)),
+                    tuple(dict.fromkeys(fold(text) for text in texts)),
+                )
+            )
         return entries
 
-    def search(self, text: str, limit: int = 50) -> list[str]:
-        """Pages whose label (any language) or alternative label has a word starting with each
-        word of ``text``, ignoring case and accents; exact matches first, then labels starting
-        with the text, then the rest, each group by English label."""
+    def search(self, text: str) -> list[str]:
+        """Every page whose label (any language), alternative label or description has a word
+        starting with each word of ``text``, ignoring case and accents: exact label matches
+        first, then labels starting with the text, then other label matches, then pages
+        found by their description only; each group by English label."""
         query = fold(text).strip()
         words = _WORD.findall(query)
         if not words:
@@ -430,9 +442,32 @@ class Publication:
         ranked = []
         for entry in self.search_entries:
             rank = _rank(entry.keys, query, words)
+            if rank is None and _rank(entry.texts, query, words) is not None:
+                rank = 3
             if rank is not None:
                 ranked.append((rank, self.label(entry.iri, "en").casefold(), entry.iri))
-        return [iri for _rank_, _label, iri in sorted(ranked)[:limit]]
+        return [iri for _rank_, _label, iri in sorted(ranked)]
+
+
+def query_words(text: str) -> list[str]:
+    """The folded words of a search, as :meth:`Publication.search` matches them."""
+    return _WORD.findall(fold(text))
+
+
+def matched_spans(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each marked whether it is a word a search for ``words``
+    (folded, from :func:`query_words`) matched: what a results page highlights."""
+    pieces: list[tuple[str, bool]] = []
+    end = 0
+    for match in _WORD.finditer(text):
+        if any(fold(match.group()).startswith(word) for word in words):
+            if match.start() > end:
+                pieces.append((text[end : match.start()], False))
+            pieces.append((match.group(), True))
+            end = match.end()
+    if end < len(text):
+        pieces.append((text[end:], False))
+    return pieces
 
 
 def _rank(keys: Iterable[str], query: str, words: list[str]) -> int | None:

@@ -1,0 +1,68 @@
+"""The command line helps a person who mistypes: ``--version``, "did you mean" for subcommands
+and named queries, the output format from ``--output``'s extension, text that ends in a
+newline."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from canada_korea.cli import main
+from canada_korea.load import Project
+
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+
+
+def test_version_comes_from_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"canada-korea {metadata.version('canada-korea')}\n"
+
+
+def test_mistyped_subcommand_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["biuld"])
+    assert exit_.value.code == 2
+    assert "did you mean 'build'?" in capsys.readouterr().err
+
+
+def test_mistyped_named_query_gets_a_suggestion(
+    built_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--project", str(built_project.root), "query", "casualties-by-fat"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "Error: unknown named query 'casualties-by-fat' (did you mean 'casualties-by-fate'?); "
+        "`canada-korea query --list` shows them\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("suffix", "read"),
+    [
+        (".csv", lambda text: next(csv.reader(text.splitlines()))),
+        (".json", lambda text: json.loads(text)["head"]["vars"]),
+        (
+            ".xml",
+            lambda text: [
+                variable.get("name")
+                for variable in ET.fromstring(text).iter(f"{{{SPARQL_RESULTS}}}variable")
+            ],
+        ),
+    ],
+)
+def test_output_format_follows_the_file_extension_and_ends_in_a_newline(
+    suffix: str, read: object, built_project: Project, tmp_path: Path
+) -> None:
+    target = tmp_path / f"answer{suffix}"
+    argv = ["--project", str(built_project.root), "query", "casualties-by-fate", "-o"]
+    assert main([*argv, str(target)]) == 0
+    text = target.read_text("utf-8")
+    assert text.endswith("\n")
+    assert read(text) == ["fate", "value"]  # type: ignore[operator]
