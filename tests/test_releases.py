@@ -142,6 +142,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> ReleaseBuild:
     new.trig as its sources and 2.0.0 set (not yet committed), built: a release being made."""
     cache = tmp_path_factory.mktemp("cache")
     old = small_project(tmp_path_factory.mktemp("old"), CASES / "diff" / "old.trig")
+    set_version(old.root, "1.0.0")  # whatever the repository's own version is now
     old_dist = build(old, source_date_epoch="0").dist
     root = tmp_path_factory.mktemp("release") / "checkout"
     small_project(root, CASES / "diff" / "new.trig")
