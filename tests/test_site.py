@@ -236,3 +236,24 @@ def _files(folder: Path) -> Iterator[tuple[str, bytes]]:
 def test_pages_link_resources_by_their_iri(site: Path) -> None:
     page = _soup(site / "id" / "csp.html")
     assert page.select_one("article")["resource"] == str(CKR.csp)
+
+
+@pytest.mark.parametrize(("folder", "members"), [("id", "resources"), ("def", "terms")])
+def test_static_site_lists_its_resources_and_terms(
+    folder: str, members: str, site: Path, built_project: Project
+) -> None:
+    """id/index.html and def/index.html, in three languages and as RDF, as the server's /id/."""
+    from canada_korea.serve.publication import Publication
+
+    publication = Publication(built_project.dist_dir, [])
+    slugs = [iri.rsplit("/", 1)[1] for iri in getattr(publication, members)]
+    for suffix in ("", ".fr", ".ko"):
+        expected = {f"../{folder}/{slug}{suffix}.html" for slug in slugs}
+        page = site / folder / f"index{suffix}.html"
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        linked = {a["href"] for a in soup.select("main a") if a["href"] in expected}
+        assert linked == expected, page
+    listing = Graph().parse(site / folder / "index.ttl")
+    for other in ("index.jsonld", "index.nt"):
+        assert isomorphic(listing, Graph().parse(site / folder / other))
+    assert len(listing) > len(expected)

@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {error}", file=sys.stderr)
         return EXIT_NO
     except CanadaKoreaError as error:
-        print(f"Error: {_printable(str(error))}", file=sys.stderr)
+        print(f"Error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:
         raise
@@ -119,6 +119,11 @@ def _printable(text: str) -> str:
     """``text`` with control characters escaped: a file or query cannot send escape codes to
     the terminal through an error message."""
     return "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+
+
+def _one_line(text: str) -> str:
+    """An error message on one line, whatever a library put in it."""
+    return _printable(" ".join(text.split()))
 
 
 class _Parser(argparse.ArgumentParser):

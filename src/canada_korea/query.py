@@ -425,7 +425,13 @@ def _evaluate_in_child(
         # Report it as the engine's failure, named and with its message, rather than a
         # traceback from a child process.
         engine = "Oxigraph" if isinstance(source, Path) else "rdflib's SPARQL engine"
-        message = f"{engine} failed on this query: {type(error).__name__}: {error}"
+        detail = " ".join(str(error).split())
+        detail = detail if len(detail) <= 300 else detail[:299] + "…"
+        if isinstance(error, SyntaxError):
+            # Oxigraph's parser refuses a few queries rdflib's accepted; it says where.
+            message = f"SPARQL syntax error ({engine}): {detail}"
+        else:
+            message = f"{engine} failed on this query: {type(error).__name__}: {detail}"
         sender.send(("error", message.encode("utf-8")))
     else:
         sender.send(("result", payload))

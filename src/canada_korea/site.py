@@ -35,6 +35,7 @@ from .serve.description import describe, jsonld, ntriples, turtle
 from .serve.hosting import write_server_config
 from .serve.pages import Links, Renderer, page_path
 from .serve.publication import LANGUAGES, Publication
+from .serve.service import LISTS, container
 
 SITE = "site"
 
@@ -55,6 +56,13 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         _write(site, "timeline", lang, renderer.timeline(lang))
         _write(site, "search", lang, renderer.search(lang, None))
         _write(site, "ontology/index", lang, renderer.ontology(lang))
+        for folder in LISTS:
+            _write(site, folder + "index", lang, renderer.listing(folder, lang))
+    for folder, title in LISTS.items():
+        triples = container(publication, folder, title)
+        (site / f"{folder}index.ttl").write_bytes(turtle(triples, publication.prefixes))
+        (site / f"{folder}index.jsonld").write_bytes(jsonld(triples, publication.prefixes))
+        (site / f"{folder}index.nt").write_bytes(ntriples(triples))
     (site / "search-index.json").write_bytes(renderer.search_index())
     (site / "sitemap.xml").write_bytes(renderer.sitemap())
     (site / "robots.txt").write_bytes(renderer.robots())

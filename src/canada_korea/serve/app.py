@@ -79,7 +79,7 @@ from .negotiation import language, negotiate
 from .pages import Renderer
 from .protocol import ProtocolRequest, read_request
 from .publication import LANGUAGES, Publication, rebase_text
-from .service import container, service_description
+from .service import LISTS, container, service_description
 from .web import NO_STORE, Representation, SecurityHeaders, not_modified, representation
 from .workers import (
     DEFAULT_MAX_BYTES,
@@ -513,8 +513,7 @@ class _Site:
         return content
 
     def _listing(self, folder: str, media_type: str) -> Representation:
-        title = "Ontology terms" if folder == "def/" else "Resources"
-        triples = container(self.publication, folder, title)
+        triples = container(self.publication, folder, LISTS[folder])
         return representation(document(triples, media_type, self.publication.prefixes))
 
     def ontology(self, request: Request) -> Response:

@@ -101,6 +101,11 @@ def _copied_statistics(publication: Publication, dataset: ox.NamedNode) -> Itera
             yield quad.triple
 
 
+LISTS = {"id/": "Resources", "def/": "Ontology terms"}
+"""The folders listed as a whole (``/id/``, ``/def/``; ``id/index.html`` on the static site),
+with the title of their RDF listing."""
+
+
 def container(publication: Publication, folder: str, title: str) -> list[ox.Triple]:
     """The list of what ``folder`` (``id/`` or ``def/``) holds, as a Linked Data Platform
     container: each member with its types and labels, so a client can show the list at once."""
