@@ -169,13 +169,12 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
     label = rdf_format.label
     surrogate = first_surrogate_escape(text)
     if surrogate is not None:
-        line, column = _position(text, surrogate)
-        raise SourceSyntaxError(
+        raise _error_at(
+            path,
+            text,
+            surrogate,
             f"{label}: {text[surrogate : surrogate + 6]} names half of a UTF-16 surrogate pair,"
             " not a character",
-            file=path,
-            line=line,
-            column=column,
         )
     if rdf_format.name in ("turtle", "trig", "json-ld"):
         _refuse_deep_nesting(path, text, label)
@@ -183,12 +182,11 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
         list(_PREFIX_DECLARATION.finditer(text)) if rdf_format.name in ("turtle", "trig") else []
     )
     if len(prefixes) > MAX_PREFIXES:
-        line, column = _position(text, prefixes[MAX_PREFIXES].start())
-        raise SourceSyntaxError(
+        raise _error_at(
+            path,
+            text,
+            prefixes[MAX_PREFIXES].start(),
             f"{label}: more than {MAX_PREFIXES} prefix declarations",
-            file=path,
-            line=line,
-            column=column,
         )
     if rdf_format.name == "json-ld":
         _refuse_remote_contexts(path, text)
@@ -196,7 +194,7 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
     try:
         target.parse(data=text, format=rdf_format.rdflib, publicID=public_id)
     except BadSyntax as error:
-        line, column = _position(text, error._i)
+        line, column = position(text, error._i)
         raise SourceSyntaxError(
             f"{label} syntax error: {_excerpt(error._why)}", file=path, line=line, column=column
         ) from error
@@ -208,7 +206,7 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
     except (IndexError, AssertionError) as error:
         # rdflib's Turtle parser reads past the end of a truncated statement (IndexError) and
         # asserts on a string left open at the end (AssertionError): the text stops too soon.
-        line, column = _position(text, len(text))
+        line, column = position(text, len(text))
         raise SourceSyntaxError(
             f"{label} syntax error: the file ends in the middle of a statement",
             file=path,
@@ -221,7 +219,7 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
             raise SourceSyntaxError(
                 f"{label} could not be read: {_excerpt(str(error))}", file=path
             ) from error
-        line, column = _position(text, digits.start())
+        line, column = position(text, digits.start())
         raise SourceSyntaxError(
             f"{label}: a number of {len(digits.group())} digits is too large (4300 at most)",
             file=path,
@@ -253,14 +251,19 @@ _TOKENS = re.compile(
 def _refuse_deep_nesting(path: Path, text: str, label: str) -> None:
     offset = first_too_deep(text, MAX_NESTING)
     if offset is not None:
-        line, column = _position(text, offset)
-        raise SourceSyntaxError(
+        raise _error_at(
+            path,
+            text,
+            offset,
             f"{label}: nested more than {MAX_NESTING} levels deep (blank nodes,"
             " collections, graph blocks or JSON arrays and objects)",
-            file=path,
-            line=line,
-            column=column,
         )
+
+
+def _error_at(path: Path, text: str, offset: int, message: str) -> SourceSyntaxError:
+    """The error for ``message`` pointing at ``offset`` of ``path``'s ``text``."""
+    line, column = position(text, offset)
+    return SourceSyntaxError(message, file=path, line=line, column=column)
 
 
 _SURROGATE_ESCAPE = re.compile(
@@ -290,7 +293,7 @@ def first_too_deep(text: str, limit: int) -> int | None:
     return None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def position(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of ``offset`` within ``text`` (clamped into the text)."""
     offset = max(0, min(offset, len(text)))
     line = text.count("\n", 0, offset) + 1
@@ -336,7 +339,7 @@ def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]
     curie = redefined[0][0].n3(written.namespace_manager)
     text = path.read_text("utf-8")
     offset = text.find(curie)
-    line, column = _position(text, offset) if offset >= 0 else (None, None)
+    line, column = position(text, offset) if offset >= 0 else (None, None)
     raise SourceSyntaxError(
         f"{curie} is an ontology term: data files do not describe or redefine the"
         " vocabulary (ontology/ does)",
@@ -517,10 +520,7 @@ def _refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
             continue
         head = str(term)[: bad.start()]
         offset = text.find(head) if head else -1
-        line = column = None
-        if offset >= 0:
-            line = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        line, column = position(text, offset) if offset >= 0 else (None, None)
         raise SourceSyntaxError(
             f"invalid IRI {json.dumps(str(term))[:80]}: IRIs cannot contain spaces, quotes,"
             " angle brackets or control characters",

@@ -163,8 +163,8 @@ def forbid_network() -> None:
 
 
 def network_forbidden() -> bool:
-    """Whether this process can no longer open an internet socket (used by the tests and the
-    workers' self-check)."""
+    """Whether this process can no longer open an internet socket: how a test sees the
+    filter at work."""
     try:
         probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     except PermissionError:

@@ -120,10 +120,9 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
         and cls not in unsourced_kinds
         and not set(dataset.objects(resource, RDF.type)) & unsourced_kinds
     ]
-    published = context
     for s, p, o, quad_context in dataset.quads((None, None, None, None)):
         graph = graph_name(quad_context)
-        problems.extend(_vocabulary_problems(s, p, o, graph, published))
+        problems.extend(_vocabulary_problems(s, p, o, graph, context))
         if isinstance(s, BNode) or isinstance(o, BNode):
             problems.append(
                 Problem(

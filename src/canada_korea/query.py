@@ -49,7 +49,7 @@ from rdflib.term import Identifier
 
 from .errors import QueryError
 from .index import open_index
-from .load import Project, first_surrogate_escape, first_too_deep
+from .load import Project, first_surrogate_escape, first_too_deep, position
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
 from .serialize import canonical_jsonld, sorted_ntriples
@@ -157,20 +157,21 @@ def prepare(text: str, *, allow_service: bool = False, local: bool = True) -> Pr
     text = canonical_text(text)
     surrogate = first_surrogate_escape(text)
     if surrogate is not None:
+        line, column = position(text, surrogate)
         raise QueryError(
             f"SPARQL syntax error: {text[surrogate : surrogate + 6]} names half of a UTF-16"
             " surrogate pair, not a character",
-            line=text.count("\n", 0, surrogate) + 1,
-            column=surrogate - (text.rfind("\n", 0, surrogate) + 1) + 1,
+            line=line,
+            column=column,
         )
     too_deep = first_too_deep(text, MAX_QUERY_NESTING)
     if too_deep is not None:
-        line = text.count("\n", 0, too_deep) + 1
+        line, column = position(text, too_deep)
         raise QueryError(
             f"the query nests brackets, groups or paths more than {MAX_QUERY_NESTING} levels"
             " deep; write it flatter",
             line=line,
-            column=too_deep - (text.rfind("\n", 0, too_deep) + 1) + 1,
+            column=column,
         )
     try:
         parsed = parseQuery(text)
@@ -254,8 +255,7 @@ def _translation_error(text: str, error: Exception) -> QueryError:
     line = column = None
     found = re.search(rf"(?<![\w.-]){re.escape(prefix)}:", text)
     if found:
-        line = text.count("\n", 0, found.start()) + 1
-        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        line, column = position(text, found.start())
     known = ", ".join(name for name, _iri in PREFIXES)
     return QueryError(
         f"unknown prefix '{prefix}:'; declare it with PREFIX or use one of {known}",
