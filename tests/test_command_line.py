@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import pty
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from importlib import metadata
 from pathlib import Path
@@ -14,6 +18,7 @@ import pytest
 
 from canada_korea.cli import main
 from canada_korea.load import Project
+from canada_korea.pipeline import STEPS
 
 SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 
@@ -66,3 +71,41 @@ def test_output_format_follows_the_file_extension_and_ends_in_a_newline(
     text = target.read_text("utf-8")
     assert text.endswith("\n")
     assert read(text) == ["fate", "value"]  # type: ignore[operator]
+
+
+def _build_on_a_terminal(project: Project, *options: str) -> tuple[int, str, str]:
+    """Run ``canada-korea build`` with its stderr on a pseudo-terminal (stdout on a pipe, as
+    when a build's summary is piped): the exit code, stdout, and what the terminal showed."""
+    primary, secondary = pty.openpty()
+    command = [sys.executable, "-m", "canada_korea", "--project", str(project.root), "build"]
+    process = subprocess.Popen(
+        [*command, *options], stdout=subprocess.PIPE, stderr=secondary, text=True
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closes when the build ends
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = process.communicate(timeout=300)
+    os.close(primary)
+    return process.returncode, out, shown.decode("utf-8")
+
+
+def test_build_shows_each_step_on_a_terminal_then_clears_the_line(scratch: Project) -> None:
+    code, out, shown = _build_on_a_terminal(scratch)
+    assert code == 0, shown
+    steps = [shown.index(f"[{n}/{len(STEPS)}] {step}…") for n, step in enumerate(STEPS, 1)]
+    assert steps == sorted(steps), "the steps are shown in order"
+    assert shown.endswith("\r"), "the progress line is cleared at the end"
+    assert "[" not in out, "the summary on stdout carries no progress"
+
+
+def test_build_is_quiet_with_quiet_or_when_stderr_is_not_a_terminal(scratch: Project) -> None:
+    code, _out, shown = _build_on_a_terminal(scratch, "--quiet")
+    assert (code, shown) == (0, "")
+    assert main(["--project", str(scratch.root), "build"]) == 0  # stderr is pytest's pipe here

@@ -19,7 +19,8 @@ from canada_korea.cli import main
 from canada_korea.errors import CanadaKoreaError
 from canada_korea.load import Project, parse_contribution
 from canada_korea.namespaces import CK, CKR
-from canada_korea.pipeline import published_graph, published_shapes
+from canada_korea.pipeline import published_context, published_graph, published_shapes
+from canada_korea.provenance import graph_name
 from canada_korea.validate import validate_contributions, validate_graph
 
 from .conftest import CASES, ROOT
@@ -342,6 +343,37 @@ def test_focused_validation_of_a_patch_equals_full_validation(project: Project) 
         if e.shape not in beyond_graph_checks
     }
     assert shacl == {(e.focus, e.path, e.value, e.message) for e in full.entries}
+
+
+CONTRIBUTIONS = sorted(
+    [
+        *EXAMPLES.glob("*.trig"),
+        *(CASES / "model").glob("*.trig"),
+        *(CASES / "shapes").glob("*.ttl"),
+        *(CASES / "rules").glob("*.ttl"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", CONTRIBUTIONS, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_validating_in_the_index_context_equals_validating_in_the_whole_dataset(
+    project: Project, path: Path
+) -> None:
+    """``validate`` reads from the persistent index only what the contribution touches; every
+    crafted case gets exactly the entries it gets against the whole published dataset."""
+    contribution = parse_contribution(path)
+    terms = {
+        term
+        for s, p, o, graph in contribution.dataset.quads((None, None, None, None))
+        for term in (s, p, o, graph_name(graph))
+        if isinstance(term, URIRef)
+    }
+    shapes = published_shapes(project)
+    context = published_context(project, terms)
+    assert len(context) < len(published_graph(project))
+    in_context = validate_contributions([contribution], context, shapes)
+    in_whole = validate_contributions([contribution], published_graph(project), shapes)
+    assert in_context.entries == in_whole.entries
 
 
 # --- whatever the bytes ------------------------------------------------------------------------

@@ -12,14 +12,22 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
 from .errors import CanadaKoreaError
 from .formats import by_name
 from .load import Contribution, Project, find_project, parse_contribution
 from .namespaces import new_dataset
-from .pipeline import BuildReport, build, published_graph, published_index, published_shapes
+from .pipeline import (
+    BuildReport,
+    build,
+    published_context,
+    published_graph,
+    published_index,
+    published_shapes,
+)
+from .provenance import graph_name
 from .query import DEFAULT_TIMEOUT, resolve, run_query
 from .validate import Entry, ValidationResult, validate_contributions
 
@@ -97,6 +105,13 @@ def validate(
     else:
         paths = [source] if isinstance(source, str | Path) else list(source)
         contributions = [parse_contribution(Path(path), input_format) for path in paths]
+    terms = {
+        term
+        for contribution in contributions
+        for s, p, o, graph in contribution.dataset.quads((None, None, None, None))
+        for term in (s, p, o, graph_name(graph))
+        if isinstance(term, URIRef)
+    }
     return validate_contributions(
-        contributions, published_graph(project), published_shapes(project)
+        contributions, published_context(project, terms), published_shapes(project)
     )

@@ -15,12 +15,13 @@ import math
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from . import validate as validate_triples
 from .changelog import data_section, write_changelog
@@ -28,7 +29,7 @@ from .diff import diff, text_report
 from .errors import CanadaKoreaError, InputError, ProjectError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
-from .pipeline import BuildReport, build, published_index
+from .pipeline import STEPS, BuildReport, build, published_index
 from .query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
@@ -203,6 +204,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Load ontology/ and data/, validate them against shapes/, and publish "
         "Turtle, N-Triples, JSON-LD, the JSON-LD context, the ontology, the shapes and a "
         "VoID description to dist/. On a violation nothing is published.",
+    )
+    build_parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress line while building (there is none when stderr is not a terminal)",
     )
     build_parser.set_defaults(run=_build)
 
@@ -407,9 +414,36 @@ def _subcommand(
 
 
 def _build(args: argparse.Namespace) -> int:
-    report = build(find_project(args.project))
+    progress = None if args.quiet or not sys.stderr.isatty() else _ProgressLine(sys.stderr)
+    try:
+        report = build(find_project(args.project), progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     _print_build(report)
     return EXIT_OK
+
+
+class _ProgressLine:
+    """One line on a terminal that says which build step is running and how long the build has
+    taken, rewritten in place and cleared at the end, so a build is never silent for seconds."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.width = 0
+
+    def __call__(self, step: str) -> None:
+        number = STEPS.index(step) + 1 if step in STEPS else 0
+        elapsed = time.monotonic() - self.started
+        text = f"[{number}/{len(STEPS)}] {step}… ({elapsed:.1f} s)"
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = len(text)
+
+    def clear(self) -> None:
+        self.stream.write("\r" + " " * self.width + "\r")
+        self.stream.flush()
 
 
 def _diff(args: argparse.Namespace) -> int:

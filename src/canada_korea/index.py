@@ -12,9 +12,15 @@ byte-identical from one build to the next), and never committed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .namespaces import new_dataset
 
 INDEX = "index"
 """The index's folder inside a build."""
@@ -44,3 +50,79 @@ def write_index(build: Path) -> Path:
 def open_index(path: Path) -> ox.Store:
     """The index at ``path``, read-only: any number of processes may open it at once."""
     return ox.Store.read_only(str(path))
+
+
+def context_of(dist: Path, terms: Iterable[URIRef]) -> Dataset:
+    """The part of the indexed dataset that a contribution mentioning ``terms`` is checked
+    against, laid out as the whole one is (the union in the default graph, the sections' and
+    inferences' graphs named), so that validating in it reports what validating in the whole
+    dataset would, at a cost that grows with the contribution, not with the graph.
+
+    It holds the ontology (every term the ontology defines, with its triples: the classes a
+    type implies, the terms that exist); every statement, in every graph, whose subject or
+    object is one of ``terms`` that is not an ontology term (what the shapes read from a focus
+    node, its values and what points at it); the statements about those values and neighbours
+    (their types for ``sh:class``, a total's parts, a provision's position); and the records of
+    the graphs all these sit in (whether each is a section or an inference).
+    """
+    store = open_index(index_path(dist))
+    context = new_dataset()
+    ontology = {
+        triple.subject
+        for triple in ox.parse(path=str(dist / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
+        if isinstance(triple.subject, ox.NamedNode)
+    }
+    for term in ontology:
+        _copy(store, context, term, None)
+    focus = {ox.NamedNode(str(term)) for term in terms} - ontology
+    neighbours: set[ox.NamedNode] = set()
+    for term in focus:
+        neighbours.update(_copy(store, context, term, None))
+        neighbours.update(_copy(store, context, None, term))
+    graphs: set[ox.NamedNode] = set()
+    for term in (neighbours - focus - ontology) | focus:
+        for quad in store.quads_for_pattern(term, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.add(quad.graph_name)
+        _copy(store, context, term, None)
+    for graph in graphs:
+        _copy(store, context, graph, None)
+    return context
+
+
+def _copy(
+    store: ox.Store,
+    context: Dataset,
+    subject: ox.NamedNode | None,
+    obj: ox.NamedNode | None,
+) -> set[ox.NamedNode]:
+    """Copy the matching quads of every graph into ``context``; return the IRIs at their other
+    end (the objects of a subject's statements, the subjects of an object's)."""
+    ends: set[ox.NamedNode] = set()
+    for quad in store.quads_for_pattern(subject, None, obj):
+        triple = (_term(quad.subject), _term(quad.predicate), _term(quad.object))
+        name = quad.graph_name
+        graph = (
+            context.default_graph
+            if isinstance(name, ox.DefaultGraph)
+            else context.graph(URIRef(name.value))
+        )
+        graph.add(triple)  # type: ignore[arg-type]
+        end = quad.object if subject is not None else quad.subject
+        if isinstance(end, ox.NamedNode):
+            ends.add(end)
+    return ends
+
+
+def _term(term: object) -> Node:
+    """A pyoxigraph term as rdflib writes it (a plain literal has no datatype in rdflib)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -13,23 +13,22 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from .changelog import ReleaseChanges, release_changes
 from .errors import BuildError, ValidationFailed
-from .index import INDEX, index_path, write_index
+from .index import INDEX, context_of, index_path, write_index
 from .load import Project, load_shapes, load_sources
 from .namespaces import new_dataset, new_graph
 from .provenance import published_dataset, query_dataset
 from .publish import PublishedFile, class_counts, write_dumps
-from .site import write_site
 from .validate import ValidationResult, validate_dataset
 from .versions import PYPROJECT, edition
 
@@ -53,19 +52,45 @@ so a reader that resolved ``dist`` just before a swap (a server's snapshot, a qu
 still finds every file."""
 
 
-def build(project: Project, source_date_epoch: str | None = None) -> BuildReport:
+Progress = Callable[[str], None]
+"""Told the name of each build step as it starts (``"validating"``), so a command line can
+show where a long build is; the library itself never prints."""
+
+STEPS = (
+    "loading the sources",
+    "validating",
+    "writing the dumps",
+    "indexing",
+    "comparing with the last release",
+    "writing the site",
+)
+"""The build's steps, in order, as :data:`Progress` is told them."""
+
+
+def build(
+    project: Project, source_date_epoch: str | None = None, progress: Progress | None = None
+) -> BuildReport:
     """Load and validate the sources, then publish them to ``project.dist_dir`` atomically.
 
     On a violation :class:`ValidationFailed` is raised and ``dist/`` is left exactly as it was.
     Builds of one checkout take turns (a lock), so concurrent builds neither crash nor mix.
     """
     with _build_lock(project):
-        return _build_locked(project, source_date_epoch)
+        return _build_locked(project, source_date_epoch, progress or _silent)
 
 
-def _build_locked(project: Project, source_date_epoch: str | None) -> BuildReport:
+def _silent(_step: str) -> None:
+    """The progress of a build nobody watches."""
+
+
+def _build_locked(
+    project: Project, source_date_epoch: str | None, progress: Progress = _silent
+) -> BuildReport:
+    loading, validating, dumping, indexing, comparing, site = STEPS
+    progress(loading)
     sources = load_sources(project)
     shapes = load_shapes(project)
+    progress(validating)
     graph, validation = validate_dataset(sources, shapes)
     if not validation.conforms:
         count = len(validation.violations)
@@ -80,10 +105,18 @@ def _build_locked(project: Project, source_date_epoch: str | None) -> BuildRepor
     staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
     try:
         staging.chmod(0o777 & ~_umask())
+        progress(dumping)
         dataset = published_dataset(sources)
         files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
+        progress(indexing)
         write_index(staging)
+        progress(comparing)
         changes = release_changes(project.root, staging)
+        progress(site)
+        # Imported here: the page templates and their web stack cost a quarter of a second
+        # that commands which only read a build (query, validate) would pay at start-up.
+        from .site import write_site
+
         write_site(staging, project, changes)
         _link(staging, project.dist_dir)
     except OSError as error:
@@ -203,6 +236,14 @@ def published_graph(project: Project) -> Dataset:
     ensure_built(project)
     dump = project.dist_dir / "canada-korea.nq"
     return _parse_dump(dump, dump.stat().st_mtime_ns)
+
+
+def published_context(project: Project, terms: Iterable[URIRef]) -> Dataset:
+    """The part of the published dataset a contribution mentioning ``terms`` is validated
+    against (see ``index.context_of``), read from the persistent index, building first when it
+    is missing or stale: its cost grows with the contribution, not with the graph."""
+    ensure_built(project)
+    return context_of(project.dist_dir.resolve(), terms)
 
 
 def published_shapes(project: Project) -> Graph:
