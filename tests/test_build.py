@@ -323,12 +323,12 @@ def test_a_full_disk_is_an_error_not_a_traceback(
 ) -> None:
     import errno
 
-    from canada_korea import pipeline
+    from canada_korea import site
 
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "write_site", full)
+    monkeypatch.setattr(site, "write_site", full)
     assert main(["--project", str(scratch.root), "build"]) == 2
     assert capsys.readouterr().err == ("Error: cannot write the build: No space left on device\n")
     assert not scratch.dist_dir.exists()

@@ -106,7 +106,7 @@ def _build_locked(
     try:
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
-        dataset = published_dataset(sources)
+        dataset = published_dataset(sources, graph)
         files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
         progress(indexing)
         write_index(staging)

@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .namespaces import CK, CKR, new_dataset, new_graph
+from .namespaces import CK, CKR, GEO, new_dataset, new_graph
 
 EDITORIAL_PREDICATES = frozenset(
     {
@@ -37,6 +37,9 @@ EDITORIAL_PREDICATES = frozenset(
         SKOS.closeMatch,
         DCTERMS.description,
         OWL.sameAs,
+        GEO.lat,
+        GEO.long,
+        CK.coordinatesSource,
     }
 )
 """Predicates whose triples are the project's own words, wherever their subject is."""
@@ -93,11 +96,12 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
         for cls in BIBLIOGRAPHIC_CLASSES
         for subject in d.subjects(RDF.type, cls)
     }
+    own = named_quads(dataset)
     named = [
-        (s, p, o, graph_name(g))
-        for d in scopes
-        for s, p, o, g in d.quads((None, None, None, None))
-        if graph_name(g) is not None
+        quad
+        for quads in ([own] if context is None else [own, named_quads(context)])
+        for quad in quads
+        if quad[3] is not None
     ]
     mentioned = {term for s, _p, o, _g in named for term in (s, o)}
     stated = {(s, p, o) for s, p, o, g in named if g in known_sections}
@@ -120,8 +124,7 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
         and cls not in unsourced_kinds
         and not set(dataset.objects(resource, RDF.type)) & unsourced_kinds
     ]
-    for s, p, o, quad_context in dataset.quads((None, None, None, None)):
-        graph = graph_name(quad_context)
+    for s, p, o, graph in own:
         problems.extend(_vocabulary_problems(s, p, o, graph, context))
         if isinstance(s, BNode) or isinstance(o, BNode):
             problems.append(
@@ -268,35 +271,62 @@ def citations(
 ) -> Iterator[tuple[Node, Node, Node]]:
     """``(resource, ck:statedIn, section)`` for every project resource that is the subject of a
     triple in a section's graph (sections declared in ``dataset`` or its ``context``)."""
-    known_sections = sections(dataset) | (sections(context) if context is not None else set())
+    return _citations(named_quads(dataset), _sections_of(dataset, context))
+
+
+def _sections_of(dataset: Dataset, context: Dataset | None) -> set[Node]:
+    return sections(dataset) | (sections(context) if context is not None else set())
+
+
+def _citations(
+    quads: list[NamedQuad], known_sections: set[Node]
+) -> Iterator[tuple[Node, Node, Node]]:
     seen: set[tuple[Node, Node]] = set()
-    for s, _p, _o, context in dataset.quads((None, None, None, None)):
-        graph = graph_name(context)
-        project_resource = isinstance(s, URIRef) and s.startswith(str(CKR))
-        if graph in known_sections and project_resource and (s, graph) not in seen:
+    namespace = str(CKR)
+    for s, _p, _o, graph in quads:
+        if (
+            graph in known_sections
+            and (s, graph) not in seen
+            and isinstance(s, URIRef)
+            and s.startswith(namespace)
+        ):
             seen.add((s, graph))
             yield (s, CK.statedIn, graph)
+
+
+NamedQuad = tuple[Node, Node, Node, Node | None]
+"""A statement and the name of its graph (None for the default graph)."""
+
+
+def named_quads(dataset: Dataset) -> list[NamedQuad]:
+    """Every statement of ``dataset`` with its graph's name, read once: each pass over an rdflib
+    Dataset's quads costs about as much as parsing them again, so the build's rules, the union
+    and the citations share one list."""
+    return [(s, p, o, graph_name(g)) for s, p, o, g in dataset.quads((None, None, None, None))]
 
 
 def union(dataset: Dataset, context: Dataset | None = None) -> Graph:
     """Every triple of every graph, plus the derived ``ck:statedIn`` (sections declared in
     ``dataset`` or its ``context``): the flat published graph."""
     graph = new_graph()
-    for s, p, o, _context in dataset.quads((None, None, None, None)):
+    quads = named_quads(dataset)
+    for s, p, o, _graph in quads:
         graph.add((s, p, o))
-    for triple in citations(dataset, context):
+    for triple in _citations(quads, _sections_of(dataset, context)):
         graph.add(triple)
     return graph
 
 
-def published_dataset(dataset: Dataset) -> Dataset:
+def published_dataset(dataset: Dataset, flat: Graph | None = None) -> Dataset:
     """The dataset as the dumps carry it: the named graphs as written, and in the default graph
-    the project's statements plus the derived ``ck:statedIn``."""
+    the project's statements plus the derived ``ck:statedIn``, taken from ``flat`` (the
+    dataset's :func:`union`) when the caller has it, else derived again."""
     published = new_dataset()
-    for s, p, o, context in dataset.quads((None, None, None, None)):
-        published.graph(_context_id(graph_name(context))).add((s, p, o))
+    for s, p, o, name in named_quads(dataset):
+        published.graph(_context_id(name)).add((s, p, o))
     default = published.default_graph
-    for triple in citations(dataset):
+    derived = citations(dataset) if flat is None else flat.triples((None, CK.statedIn, None))
+    for triple in derived:
         default.add(triple)
     return published
 

@@ -532,10 +532,10 @@ def _run_on_endpoint(
     text = _endpoint_text(prepared, terms)
     kind = "graph" if prepared.form in GRAPH_FORMS else "results"
     # Imported here: with its TLS stack it costs a tenth of a second that local queries skip.
-    import urllib.error
-    import urllib.request
+    from urllib.error import HTTPError, URLError
+    from urllib.request import Request, urlopen
 
-    request = urllib.request.Request(
+    request = Request(
         endpoint,
         data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
         headers={
@@ -545,9 +545,9 @@ def _run_on_endpoint(
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urlopen(request, timeout=timeout) as response:
             payload = response.read()
-    except urllib.error.HTTPError as error:
+    except HTTPError as error:
         detail = _first_line(error.read())
         raise QueryError(
             f"the endpoint {endpoint} answered {error.code} {error.reason}"
@@ -557,7 +557,7 @@ def _run_on_endpoint(
         raise QueryError(
             f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
         ) from error
-    except urllib.error.URLError as error:
+    except URLError as error:
         if isinstance(error.reason, TimeoutError):
             raise QueryError(
                 f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
