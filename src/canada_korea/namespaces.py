@@ -12,6 +12,8 @@ BASE = "https://w3id.org/canada-korea/"
 CK = Namespace(BASE + "def/")
 CKR = Namespace(BASE + "id/")
 CKSH = Namespace(BASE + "shapes/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+"""W3C's WGS84 vocabulary: ``geo:lat`` and ``geo:long`` of the places the map draws."""
 ONTOLOGY = BASE + "ontology"
 DATASET = BASE + "dataset"
 
@@ -22,6 +24,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("dcat", "http://www.w3.org/ns/dcat#"),
     ("dcterms", "http://purl.org/dc/terms/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("geo", "http://www.w3.org/2003/01/geo/wgs84_pos#"),
     ("org", "http://www.w3.org/ns/org#"),
     ("owl", "http://www.w3.org/2002/07/owl#"),
     ("prov", "http://www.w3.org/ns/prov#"),

@@ -82,12 +82,33 @@ _FORMS = {
 _ACCEPT = {"graph": "application/n-triples", "results": "application/sparql-results+json"}
 
 
+class Description(str):
+    """What a named query answers: the English sentence itself (so ``named.description`` reads,
+    prints and compares as the file's first line, as it always has), and called with a
+    language, the sentence in that language: ``named.description("ko")``, English when the
+    file has none in it. One name serves both, so no caller has to choose between them."""
+
+    translations: Mapping[str, str]
+
+    def __new__(cls, english: str, translations: Mapping[str, str] | None = None) -> Description:
+        text = super().__new__(cls, english)
+        text.translations = dict(translations or {})
+        return text
+
+    def __call__(self, lang: str = "en") -> str:
+        return self.translations.get(lang) or str(self)
+
+
 @dataclass(frozen=True)
 class NamedQuery:
-    """A competency question shipped in ``queries/``: what it answers and its SPARQL text."""
+    """A competency question shipped in ``queries/``: what it answers and its SPARQL text.
+
+    The file opens with comment lines: the English description, then one per translation,
+    ``# fr: …`` and ``# ko: …``; ``description`` is the English one, ``description(lang)``
+    the one in ``lang``."""
 
     name: str
-    description: str
+    description: Description
     text: str
     path: Path
 
@@ -116,9 +137,21 @@ def _read_named(path: Path) -> NamedQuery:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"cannot read the named query: {error}", file=path) from error
-    first = text.splitlines()[0] if text else ""
-    description = first[1:].strip() if first.startswith("#") else ""
-    return NamedQuery(path.stem, description, text, path)
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    english = first[1:].strip() if first.startswith("#") else ""
+    translations = {}
+    for line in lines[1:]:
+        match = _TRANSLATED_DESCRIPTION.fullmatch(line.strip())
+        if match is None:
+            break
+        translations[match.group(1)] = match.group(2).strip()
+    return NamedQuery(path.stem, Description(english, translations), text, path)
+
+
+_TRANSLATED_DESCRIPTION = re.compile(r"#\s*([a-z]{2}):\s*(.+)")
+"""A comment line after a named query's first that gives its description in another
+language: ``# fr: …``. The first line that is not one ends the header."""
 
 
 def resolve(sparql_or_name: str, project: Project) -> tuple[str, str | None]:
@@ -531,40 +564,14 @@ def _run_on_endpoint(
         raise QueryError(f"the endpoint must be an http or https URL, not '{endpoint}'")
     text = _endpoint_text(prepared, terms)
     kind = "graph" if prepared.form in GRAPH_FORMS else "results"
-    # Imported here: with its TLS stack it costs a tenth of a second that local queries skip.
-    from urllib.error import HTTPError, URLError
-    from urllib.request import Request, urlopen
-
-    request = Request(
-        endpoint,
-        data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": _ACCEPT[kind],
-        },
-        method="POST",
-    )
     try:
-        with urlopen(request, timeout=timeout) as response:
-            payload = response.read()
-    except HTTPError as error:
-        detail = _first_line(error.read())
-        raise QueryError(
-            f"the endpoint {endpoint} answered {error.code} {error.reason}"
-            + (f": {detail}" if detail else "")
-        ) from error
-    except TimeoutError as error:
+        payload, _media_type = post_sparql(
+            endpoint, [("query", text)], _ACCEPT[kind], timeout, name="the endpoint"
+        )
+    except EndpointTimeout as error:
         raise QueryError(
             f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
         ) from error
-    except URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise QueryError(
-                f"the query took longer than {timeout:g} s and was stopped (endpoint {endpoint})"
-            ) from error
-        raise QueryError(f"cannot reach the endpoint {endpoint}: {error.reason}") from error
-    except OSError as error:
-        raise QueryError(f"cannot reach the endpoint {endpoint}: {error}") from error
     try:
         return _decode(prepared.form, payload)
     except (ValueError, KeyError, TypeError, NTriplesError) as error:
@@ -594,9 +601,54 @@ def _endpoint_text(prepared: PreparedQuery, terms: dict[str, Identifier]) -> str
     return prologue + prepared.text + values
 
 
+class EndpointTimeout(QueryError):
+    """A SPARQL endpoint did not answer in the time allowed."""
+
+
+def post_sparql(
+    endpoint: str, fields: list[tuple[str, str]], accept: str, timeout: float, *, name: str
+) -> tuple[bytes, str]:
+    """POST a SPARQL protocol form (``query=`` and any dataset fields) to ``endpoint`` and
+    return the answer's bytes and media type: the one client of the project's command line and
+    of a front end on a store. ``name`` is how messages call the endpoint.
+
+    ``timeout`` bounds each wait on the connection (urllib's meaning). Raises
+    :class:`EndpointTimeout` past it and :class:`QueryError` for any other failure, with the
+    endpoint's first line when it answered an error.
+    """
+    # Imported here: with its TLS stack it costs a tenth of a second that local queries skip.
+    from urllib.error import HTTPError, URLError
+    from urllib.request import Request, urlopen
+
+    request = Request(
+        endpoint,
+        data=urllib.parse.urlencode(fields).encode("utf-8"),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        method="POST",
+    )
+    late = f"{name} {endpoint} did not answer within {timeout:g} s"
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            return response.read(), response.headers.get_content_type()
+    except HTTPError as error:
+        detail = _first_line(error.read())
+        raise QueryError(
+            f"{name} {endpoint} answered {error.code} {error.reason}"
+            + (f": {detail}" if detail else "")
+        ) from error
+    except TimeoutError as error:
+        raise EndpointTimeout(late) from error
+    except URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise EndpointTimeout(late) from error
+        raise QueryError(f"cannot reach {name} {endpoint}: {error.reason}") from error
+    except (OSError, ValueError) as error:
+        raise QueryError(f"cannot reach {name} {endpoint}: {error}") from error
+
+
 def _first_line(body: bytes) -> str:
     text = body.decode("utf-8", errors="replace").strip()
-    return text.splitlines()[0].strip() if text else ""
+    return text.splitlines()[0].strip()[:300] if text else ""
 
 
 def serialize_result(
@@ -763,6 +815,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "GRAPH_FORMATS",
     "SELECT_FORMATS",
+    "Description",
     "NamedQuery",
     "PreparedQuery",
     "binding_term",

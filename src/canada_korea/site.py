@@ -6,7 +6,7 @@ always shows what was published. Every link is relative and names a file (see
 static host, or opened from disk. Output is deterministic: pages and documents are written in
 sorted order from sorted data, and nothing records the time.
 
-    index.html  timeline.html  search.html  search-index.json      (+ .fr.html, .ko.html)
+    index.html  timeline.html  map.html  search.html  search-index.json  (+ .fr.html, .ko.html)
     sitemap.xml  robots.txt                every page in every language; what crawlers skip
     changes.html                          what changed since the release before (with git)
     id/NAME.html .ttl .jsonld .nt         every resource           (+ .fr.html, .ko.html)
@@ -54,6 +54,7 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         if changes is not None:
             _write(site, "changes", lang, renderer.changes(lang, changes))
         _write(site, "timeline", lang, renderer.timeline(lang))
+        _write(site, "map", lang, renderer.map_page(lang))
         _write(site, "search", lang, renderer.search(lang, None))
         _write(site, "ontology/index", lang, renderer.ontology(lang))
         for folder in LISTS:

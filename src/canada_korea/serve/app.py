@@ -11,9 +11,11 @@ Routes (read-only; ``GET`` and ``HEAD`` everywhere, ``POST`` on ``/sparql`` only
     /ontology             the ontology: RDF by ``Accept``; a browser is sent to /ontology/
     /ontology/            its documentation (/ontology/index.html …)
     /dataset, /.well-known/void   the VoID description (Turtle unless ``Accept`` asks otherwise)
-    /timeline, /search?q=  (also as .html files, like the static site)
+    /timeline, /map, /search?q=  (also as .html files, like the static site)
     /sparql               the SPARQL 1.1 Protocol; without a query, the service description
-                          (a browser gets a form)
+                          (a browser gets the workbench); ``format=csv`` (``tsv``, ``json``,
+                          ``xml``, ``ttl``, ``jsonld``, ``nt`` …) in the URL: that format as
+                          a download, whatever ``Accept`` says (see FORMAT_PARAMETER)
     /dumps/FILE, /FILE    the published files of dist/ (the VoID download URLs are /FILE)
     /queries/NAME.rq, /static/…, /search-index.json, /sitemap.xml, /robots.txt, /favicon.ico
 
@@ -37,9 +39,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import math
 import re
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,15 +60,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
-from rdflib import BNode, Literal
+from rdflib.query import Result
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError, QueryError
 from ..formats import by_path
 from ..load import Project
-from ..namespaces import BASE
+from ..namespaces import BASE, PREFIXES
 from ..pipeline import ensure_built
-from ..query import GRAPH_FORMS, named_queries, run_query, serialize_result
+from ..query import GRAPH_FORMS, named_queries, prepare, serialize_result
 from . import SERVE_MEMORY_LIMIT, SERVE_TIMEOUT
 from .description import (
     CONTENT_TYPES,
@@ -74,11 +78,22 @@ from .description import (
     describe,
     document,
 )
+from .formatting import status_sentence
 from .hosting import STABLE
 from .negotiation import language, negotiate
 from .pages import Renderer
 from .protocol import ProtocolRequest, read_request
 from .publication import LANGUAGES, Publication, rebase_text
+from .remote import DEFAULT_TIMEOUT as DEFAULT_STORE_TIMEOUT
+from .remote import (
+    GRAPH_ACCEPT,
+    RemoteStore,
+    StoreError,
+    StoreTimeout,
+    installed_queries,
+    open_publication,
+    parse_graph,
+)
 from .service import LISTS, container, service_description
 from .web import NO_STORE, Representation, SecurityHeaders, not_modified, representation
 from .workers import (
@@ -116,6 +131,27 @@ RESULT_CONTENT_TYPES = {
     **CONTENT_TYPES,
 }
 BUSY_RETRY_SECONDS = 5
+RESULT_EXTENSIONS = {
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+}
+EXTENSIONS = {**RESULT_EXTENSIONS, **{media: ext for ext, media in RDF_MEDIA_TYPES.items()}}
+"""The file extension of each answer format, for the name of a download."""
+FORMAT_PARAMETER = {
+    **{ext: (media_type, None) for media_type, ext in RESULT_EXTENSIONS.items()},
+    **{ext: (None, media_type) for ext, media_type in RDF_MEDIA_TYPES.items()},
+    "turtle": (None, "text/turtle"),
+    "json-ld": (None, "application/ld+json"),
+    "rdf+xml": (None, "application/rdf+xml"),
+}
+"""``/sparql?query=…&format=NAME``: the result format (for SELECT and ASK) or RDF format (for
+CONSTRUCT and DESCRIBE) NAME chooses whatever ``Accept`` says, the answer an attachment named
+``query.csv``, ``query.ttl`` …: for links people click (a link cannot send ``Accept``). Names
+are the extensions, and SPARQLWrapper's (``turtle``, ``json-ld``, ``rdf+xml``), which it sends
+with every query; a name not listed here (SPARQLWrapper's ``n3``) leaves the choice to
+``Accept``, as such clients expect."""
 _UNSAFE_IN_BASE = re.compile(r"[\s\"'<>\\^`{|}\x00-\x1f\x7f]")
 EXAMPLE_QUERY = """SELECT ?statistic ?label ?value WHERE {
   ?statistic a ck:Statistic ; rdfs:label ?label ; ck:value ?value .
@@ -130,10 +166,13 @@ LIMIT 10
 class Settings:
     """How the server answers; every field has the default ``canada-korea serve`` uses.
     ``memory_limit`` is in megabytes per query worker, ``max_waiting`` the number of queries
-    that may wait for a worker before more are refused."""
+    that may wait for a worker before more are refused. ``sparql_endpoint`` is the store a
+    front end reads everything from (see :mod:`.remote`), ``default_graph`` the graph of that
+    store holding ``canada-korea.nt`` when it has no default graph of its own (Virtuoso)."""
 
     base: str = BASE
     sparql_endpoint: str | None = None
+    default_graph: str | None = None
     timeout: float = SERVE_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -153,20 +192,42 @@ class Settings:
         )
 
 
-def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
+def create_app(project: Project | None, settings: Settings | None = None) -> FastAPI:
     """The application serving ``project``'s published graph (built first when the dumps are
-    missing or older than the sources, as ``query`` does). Its query workers start and stop
-    with the application's lifespan. Raises :class:`InputError` for settings it cannot serve
-    with (a base that is not a plain web address, a time limit that is not a positive number of
-    seconds, a memory limit under 256 MB)."""
+    missing or older than the sources, as ``query`` does), or, with no project, the graph of
+    the store at ``settings.sparql_endpoint``: a front end holding no copy of it (see
+    :mod:`.remote`). Given both, pages come from the project and ``/sparql`` is forwarded.
+    Its query workers start and stop with the application's lifespan. Raises
+    :class:`InputError` for settings it cannot serve with (a base that is not a plain web
+    address, a time limit that is not a positive number of seconds, a memory limit under
+    256 MB, a front end with no endpoint or another base) and :class:`.remote.StoreError` when
+    the endpoint cannot be reached or does not hold the dataset."""
     settings = settings or Settings()
     base = _checked_base(settings.base)
     if not (math.isfinite(settings.timeout) and 0 < settings.timeout <= 3600):
         raise InputError(f"the time limit must be between 0 and 3600 s, not {settings.timeout}")
     if settings.memory_limit < 256:
         raise InputError(f"the memory limit must be 256 MB or more, not {settings.memory_limit}")
-    ensure_built(project)
-    publication = Publication(project.dist_dir, named_queries(project), base)
+    if settings.default_graph is not None and settings.sparql_endpoint is None:
+        raise InputError("--default-graph names a graph of the store --sparql-endpoint reads")
+    if project is not None:
+        ensure_built(project)
+        # The build's index: the server answers at once at any size (see Publication).
+        publication = Publication(project.dist_dir, named_queries(project), base, index=True)
+    elif settings.sparql_endpoint is None:
+        raise InputError("a server needs a project's build or a SPARQL endpoint to read")
+    elif base != BASE:
+        raise InputError(
+            "--base cannot be used with --sparql-endpoint: the store holds the canonical IRIs "
+            f"({BASE}…), and pages link to each other by relative paths wherever they are served"
+        )
+    else:
+        publication = open_publication(
+            settings.sparql_endpoint,
+            installed_queries(),
+            default_graph=settings.default_graph,
+            timeout=max(settings.timeout, DEFAULT_STORE_TIMEOUT),
+        )
     site = _Site(publication, settings)
 
     @asynccontextmanager
@@ -200,6 +261,7 @@ def create_app(project: Project, settings: Settings | None = None) -> FastAPI:
     )
     site.add_routes(app)
     app.add_exception_handler(HTTPException, site.http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StoreError, site.store_error)  # type: ignore[arg-type]
     return app
 
 
@@ -220,10 +282,20 @@ def _checked_base(base: str) -> str:
 
 class _Forwarder:
     """Answers queries on the configured SPARQL endpoint (``--sparql-endpoint``), on threads
-    of its own and with the same waiting line as the workers."""
+    of its own and with the same waiting line as the workers.
 
-    def __init__(self, endpoint: str, size: int, limits: Limits, prefixes: dict[str, str]) -> None:
-        self.endpoint = endpoint
+    A query passes the same checks as the workers' (:func:`~canada_korea.query.prepare`: no
+    update, no ``SERVICE``) and is sent with the project's prefixes it does not declare. The
+    protocol's dataset (``default-graph-uri``, ``named-graph-uri``) is passed on as given;
+    without one, the store's default graph (``--default-graph``) is sent unless the query
+    names its own with ``FROM``. Answers are written here, in the same formats and with the
+    same limits on rows as the workers'."""
+
+    def __init__(
+        self, store: RemoteStore, size: int, limits: Limits, prefixes: dict[str, str]
+    ) -> None:
+        self.store = store
+        self.endpoint = store.endpoint
         self.limits = limits
         self.prefixes = prefixes
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="sparql")
@@ -236,11 +308,6 @@ class _Forwarder:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, job: QueryJob) -> QueryAnswer:
-        if job.default_graphs is not None or job.named_graphs is not None:
-            raise QueryError(
-                "default-graph-uri and named-graph-uri are not passed on to the endpoint "
-                f"{self.endpoint}; use FROM and FROM NAMED"
-            )
         if self._slots.locked():
             raise ServerBusy("the endpoint is busy; try again in a few seconds")
         async with self._slots:
@@ -248,37 +315,52 @@ class _Forwarder:
             return await loop.run_in_executor(self._executor, self._answer, job)
 
     def _answer(self, job: QueryJob) -> QueryAnswer:
-        result = run_query(job.text, endpoint=self.endpoint, timeout=self.limits.timeout)
-        if result.type in GRAPH_FORMS:
-            if job.graph_format is None:
-                raise NotAcceptable(result.type)
-            triples = [
-                ox.Triple(*(_ox_term(term) for term in triple))
-                for triple in result.graph  # type: ignore[union-attr]
-            ]
+        prepared = prepare(job.text, local=False)
+        text = "".join(
+            f"PREFIX {prefix}: <{iri}>\n"
+            for prefix, iri in PREFIXES
+            if prefix not in prepared.declared_prefixes
+        )
+        text += prepared.text
+        own_dataset = bool(prepared.query.algebra.get("datasetClause"))
+        dataset = (job.default_graphs, job.named_graphs)
+        graph_form = prepared.form in GRAPH_FORMS
+        media_type = job.graph_format if graph_form else job.select_format
+        if media_type is None:
+            raise NotAcceptable(prepared.form)
+        accept = GRAPH_ACCEPT if graph_form else "application/sparql-results+json"
+        try:
+            body, content_type = self.store.post(
+                text,
+                accept,
+                default_graph=not own_dataset,
+                dataset=dataset,
+                timeout=self.limits.timeout,
+            )
+            if graph_form:
+                triples = list(dict.fromkeys(parse_graph(body, content_type)))
+        except StoreTimeout as error:
+            raise QueryTimeout(f"{error}; make the query more selective") from error
+        except StoreError as error:
+            raise QueryError(str(error)) from error
+        if graph_form:
             if len(triples) > self.limits.max_rows:
                 raise self.limits.too_many("triples")
-            body = document(triples, job.graph_format, self.prefixes)
-            return QueryAnswer(result.type, job.graph_format, body)
-        if job.select_format is None:
-            raise NotAcceptable(result.type)
-        if len(result.bindings) > self.limits.max_rows:
+            return QueryAnswer(
+                prepared.form, media_type, document(triples, media_type, self.prefixes)
+            )
+        try:
+            result = Result.parse(io.BytesIO(body), format="json")
+        except (ValueError, KeyError, TypeError) as error:
+            raise QueryError(
+                f"the SPARQL endpoint {self.endpoint} did not answer in SPARQL JSON: {error}"
+            ) from error
+        if prepared.form == "SELECT" and len(result.bindings) > self.limits.max_rows:
             raise self.limits.too_many("rows")
-        body = serialize_result(result, SELECT_FORMATS[job.select_format])
-        return QueryAnswer(result.type, job.select_format, body)
-
-
-def _ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term of an endpoint's answer as the pyoxigraph term the writers take."""
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.NamedNode(str(term))
+        body = serialize_result(result, SELECT_FORMATS[media_type])
+        if len(body) > self.limits.max_bytes:
+            raise self.limits.too_big()
+        return QueryAnswer(prepared.form, media_type, body)
 
 
 class _Site:
@@ -291,15 +373,19 @@ class _Site:
         self.limits = settings.limits
         self.renderer = Renderer(publication, sparql="sparql")
         self.endpoint = publication.base + "sparql"
-        self.answerer: QueryPool | _Forwarder = (
-            _Forwarder(
-                settings.sparql_endpoint, settings.workers, self.limits, publication.prefixes
+        self.answerer: QueryPool | _Forwarder
+        if settings.sparql_endpoint:
+            store = publication.store
+            if not isinstance(store, RemoteStore):
+                store = RemoteStore(settings.sparql_endpoint, default_graph=settings.default_graph)
+            self.answerer = _Forwarder(store, settings.workers, self.limits, publication.prefixes)
+        else:
+            self.answerer = QueryPool(
+                publication.dist,  # type: ignore[arg-type]
+                base=publication.base,
+                size=settings.workers,
+                limits=self.limits,
             )
-            if settings.sparql_endpoint
-            else QueryPool(
-                publication.dist, base=publication.base, size=settings.workers, limits=self.limits
-            )
-        )
         # SPARQL answers are rendered as HTML here, never on the threads pages need.
         self.sparql_renderer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sparql-html")
         self.page = lru_cache(maxsize=4096)(self._page)
@@ -323,6 +409,8 @@ class _Site:
         app.add_api_route("/index{variant:path}", self.landing, methods=get)
         app.add_api_route("/timeline", self.timeline, methods=get)
         app.add_api_route("/timeline{variant:path}", self.timeline, methods=get)
+        app.add_api_route("/map", self.map, methods=get)
+        app.add_api_route("/map{variant:path}", self.map, methods=get)
         app.add_api_route("/search-index.json", self.search_index_file, methods=get)
         app.add_api_route("/search", self.search, methods=get)
         app.add_api_route("/search{variant:path}", self.search, methods=get)
@@ -387,6 +475,8 @@ class _Site:
             html = self.renderer.landing(lang)
         elif kind == "timeline":
             html = self.renderer.timeline(lang)
+        elif kind == "map":
+            html = self.renderer.map_page(lang)
         elif kind == "ontology":
             html = self.renderer.ontology(lang)
         elif kind == "list":
@@ -406,6 +496,9 @@ class _Site:
 
     def timeline(self, request: Request, variant: str = "") -> Response:
         return self._page_in(request, "timeline", variant)
+
+    def map(self, request: Request, variant: str = "") -> Response:
+        return self._page_in(request, "map", variant)
 
     def ontology_page(self, request: Request, variant: str = "") -> Response:
         return self._page_in(request, "ontology", variant)
@@ -537,7 +630,11 @@ class _Site:
         return self._stable(request, content, CONTENT_TYPES[chosen], {"Vary": "Accept"})
 
     def _file_as_rdf(self, name: str, media_type: str) -> Representation:
-        """A Turtle file of ``dist/`` (rebased), as written for Turtle, converted otherwise."""
+        """A Turtle file of ``dist/`` (rebased), as written for Turtle, converted otherwise; a
+        front end on an endpoint writes the same triples from the file's graph in the store."""
+        if self.publication.dist is None:
+            triples = [quad.triple for quad in self.publication.description(name)]
+            return representation(document(triples, media_type, self.publication.prefixes))
         text = rebase_text((self.publication.dist / name).read_text("utf-8"), self.publication.base)
         if media_type == "text/turtle":
             return representation(text.encode("utf-8"))
@@ -550,7 +647,10 @@ class _Site:
         return '"' + hashlib.sha256(path.read_bytes()).hexdigest()[:40] + '"'
 
     def dump(self, request: Request, name: str) -> Response:
-        """A published file of ``dist/``, exactly as built (checksums hold)."""
+        """A published file of ``dist/``, exactly as built (checksums hold). A front end on an
+        endpoint holds none: the answer is a 404 that says where the file is published."""
+        if self.publication.dist is None:
+            raise HTTPException(404, self._absent_file(name))
         path = self.publication.dist / name
         if "/" in name or name.startswith(".") or not path.is_file():
             raise HTTPException(404, f"no published file is called {name}")
@@ -561,6 +661,19 @@ class _Site:
         rdf_format = by_path(path)
         media_type = rdf_format.media_type if rdf_format else "application/octet-stream"
         return FileResponse(path, media_type=media_type, headers=headers)
+
+    def _absent_file(self, name: str) -> str:
+        if name == "void.ttl":
+            return (
+                "this server reads a SPARQL endpoint and holds no files: the dataset's "
+                "description is at dataset"
+            )
+        if name in {d.name for d in self.publication.dataset.distributions}:
+            return (
+                "this server reads a SPARQL endpoint and holds no copy of the published files: "
+                f"{name} is published at {self.publication.base}{name}"
+            )
+        return f"no published file is called {name}"
 
     def named_query(self, request: Request, name: str) -> Response:
         stem = name.removesuffix(".rq")
@@ -578,8 +691,9 @@ class _Site:
         accept = request.headers.get("accept")
         if protocol.query is None:
             return await self._service_or_form(request)
-        select_choice = negotiate(accept, [*SELECT_OFFERS, HTML])
-        graph_choice = negotiate(accept, [*GRAPH_OFFERS, HTML])
+        select_format, graph_format = _format_parameter(request)
+        select_choice = select_format or negotiate(accept, [*SELECT_OFFERS, HTML])
+        graph_choice = graph_format or negotiate(accept, [*GRAPH_OFFERS, HTML])
         wants_html = HTML in (select_choice, graph_choice) and select_choice == graph_choice
         lang = self._negotiated_lang(request)
         if wants_html:
@@ -590,6 +704,7 @@ class _Site:
                 SELECT_ALIASES.get(select_choice or "", select_choice),
                 RDF_ALIASES.get(graph_choice or "", graph_choice),
             )
+        started = time.perf_counter()
         try:
             answer = await self.answerer.run(job)
         except NotAcceptable as error:
@@ -609,10 +724,14 @@ class _Site:
             return await self._sparql_error(422, str(error), wants_html, lang, protocol.query)
         except QueryError as error:
             return await self._sparql_error(400, str(error), wants_html, lang, protocol.query)
+        seconds = time.perf_counter() - started
         headers = {"Vary": "Accept"}
         if wants_html:
-            page = await self._render(partial(self._answer_page, lang, protocol.query, answer))
+            page = await self._render(partial(self._answer_page, lang, protocol, answer, seconds))
             return Response(page, media_type=HTML_TYPE, headers=headers)
+        if answer.media_type in (select_format, graph_format):
+            ext = EXTENSIONS[answer.media_type]
+            headers["Content-Disposition"] = f'attachment; filename="query.{ext}"'
         content_type = RESULT_CONTENT_TYPES[answer.media_type]
         return Response(answer.body, media_type=content_type, headers=headers)
 
@@ -632,13 +751,21 @@ class _Site:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.sparql_renderer, render)
 
-    def _answer_page(self, lang: str, query: str, answer: QueryAnswer) -> str:
+    def _answer_page(
+        self, lang: str, protocol: ProtocolRequest, answer: QueryAnswer, seconds: float
+    ) -> str:
+        """The workbench with the query, its answer, the time it took (waiting for a worker
+        included: that is what the person waited) and links to the same answer in other
+        formats, which name the same dataset."""
         graph_form = answer.form in GRAPH_FORMS
         return self.renderer.sparql_page(
             lang,
-            query,
+            protocol.query or "",
             answer=None if graph_form else json.loads(answer.body),
             graph=answer.body.decode("utf-8") if graph_form else None,
+            form=answer.form,
+            seconds=seconds,
+            dataset=_dataset_parameters(protocol),
         )
 
     async def _sparql_error(
@@ -692,6 +819,12 @@ class _Site:
 
     # --- errors --------------------------------------------------------------------------------
 
+    def store_error(self, request: Request, error: StoreError) -> Response:
+        """The store a front end reads failed while answering: a 502 that says so in one line
+        (a 504 when it did not answer in time)."""
+        status = 504 if isinstance(error, StoreTimeout) else 502
+        return self.http_error(request, HTTPException(status, str(error)))
+
     def http_error(self, request: Request, error: HTTPException) -> Response:
         """An error as a short page for browsers, one line of text for everyone else."""
         message = error.detail if isinstance(error.detail, str) else str(error.detail)
@@ -702,6 +835,8 @@ class _Site:
             depth = request.url.path.count("/") - 1
             path = "/".join(["x"] * depth + ["error"])
             lang = self._negotiated_lang(request)
+            if lang != LANGUAGES[0]:
+                message = status_sentence(lang, error.status_code, request.url.path)
             html = self.renderer.error(lang, error.status_code, message, path)
             return Response(
                 html, status_code=error.status_code, media_type=HTML_TYPE, headers=headers
@@ -712,6 +847,24 @@ class _Site:
             media_type="text/plain; charset=utf-8",
             headers=headers,
         )
+
+
+def _format_parameter(request: Request) -> tuple[str | None, str | None]:
+    """The result and RDF formats the URL's ``format`` chooses (see :data:`FORMAT_PARAMETER`):
+    the first value it lists there, None for each kind it does not choose."""
+    for name in request.query_params.getlist("format"):
+        if name in FORMAT_PARAMETER:
+            return FORMAT_PARAMETER[name]
+    return None, None
+
+
+def _dataset_parameters(protocol: ProtocolRequest) -> list[tuple[str, str]]:
+    """The request's ``default-graph-uri`` and ``named-graph-uri`` parameters, for links to the
+    same answer."""
+    return [
+        *(("default-graph-uri", iri) for iri in protocol.default_graphs or ()),
+        *(("named-graph-uri", iri) for iri in protocol.named_graphs or ()),
+    ]
 
 
 def get_once(app: FastAPI, path: str) -> tuple[int, bytes]:

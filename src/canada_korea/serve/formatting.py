@@ -113,6 +113,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "changed": "changed",
         "moved": "moved",
         "default_graph": "default graph",
+        "show": "Show",
+        "time_axis_help": "Each line sits on the time axis at its date, drawn at the precision "
+        "the sources give: a year or a month as the whole period, a day as a dot, a range from "
+        "its start to its end.",
+        "as_table": "As a table",
+        "map": "Map",
+        "map_intro": "The places the documents name, at coordinates taken from GeoNames. Each "
+        "point links to the place's page.",
+        "map_overview": "Canada, Korea and the North Pacific",
+        "map_korea": "Korean Peninsula",
+        "map_north_america": "Eastern North America",
+        "placed": "Places on the map",
+        "unplaced": "Not on the map",
+        "unplaced_help": "Regions, zones and sites the data gives no coordinates for.",
+        "place": "Place",
+        "latitude": "Latitude",
+        "longitude": "Longitude",
+        "coordinates_source": "Coordinates from",
+        "figures_compared": "These figures side by side",
+        "answer_chart": "The answer as a chart",
+        "answer_map": "The answer on a map",
+        "citation": "canada-korea: {title}, version {version}, {iri}",
+        "citation_unversioned": "canada-korea: {title}, {iri}",
+        "citation_title": "a knowledge graph of Canada–Korea relations",
+        "lang_en": "English",
+        "lang_fr": "French",
+        "lang_ko": "Korean",
+        "status_400": "The request could not be understood.",
+        "status_404": "Nothing is published at {path}.",
+        "status_405": "This address does not answer that method.",
+        "status_406": "This address has nothing in the format asked for.",
+        "status_413": "The request is too large.",
+        "status_414": "The address is too long.",
+        "status_415": "This address does not read the request's format.",
+        "status_429": "Too many requests: try again shortly.",
+        "status_500": "Something went wrong on the server.",
+        "status_503": "The server is too busy to answer now: try again shortly.",
+        "status_504": "The answer took too long.",
+        "status_other": "The request could not be answered.",
+        "rows": "{count} rows",
+        "row_one": "{count} row",
+        "triples": "{count} triples",
+        "triple_one": "{count} triple",
+        "took": "{seconds} s",
+        "answer_as": "This answer as",
+        "permalink": "Link to this query",
+        "copy_link": "Copy",
+        "copied": "Copied",
+        "prefixes": "Predeclared prefixes",
+        "run_keys": "Ctrl+Enter runs the query.",
     },
     "fr": {
         "site": "Relations Canada–Corée",
@@ -213,6 +263,57 @@ MESSAGES: dict[str, dict[str, str]] = {
         "changed": "modifié",
         "moved": "déplacé",
         "default_graph": "graphe par défaut",
+        "show": "Afficher",
+        "time_axis_help": "Chaque ligne est placée sur l'axe du temps à sa date, à la précision "
+        "que donnent les sources : une année ou un mois comme toute la période, un jour comme un "
+        "point, un intervalle de son début à sa fin.",
+        "as_table": "Sous forme de tableau",
+        "map": "Carte",
+        "map_intro": "Les lieux que nomment les documents, aux coordonnées tirées de GeoNames. "
+        "Chaque point mène à la page du lieu.",
+        "map_overview": "Le Canada, la Corée et le Pacifique Nord",
+        "map_korea": "Péninsule coréenne",
+        "map_north_america": "Est de l'Amérique du Nord",
+        "placed": "Lieux sur la carte",
+        "unplaced": "Absents de la carte",
+        "unplaced_help": "Régions, zones et sites pour lesquels les données ne donnent aucune "
+        "coordonnée.",
+        "place": "Lieu",
+        "latitude": "Latitude",
+        "longitude": "Longitude",
+        "coordinates_source": "Coordonnées tirées de",
+        "figures_compared": "Ces chiffres côte à côte",
+        "answer_chart": "La réponse en graphique",
+        "answer_map": "La réponse sur une carte",
+        "citation": "canada-korea : {title}, version {version}, {iri}",
+        "citation_unversioned": "canada-korea : {title}, {iri}",
+        "citation_title": "un graphe de connaissances sur les relations Canada–Corée",
+        "lang_en": "anglais",
+        "lang_fr": "français",
+        "lang_ko": "coréen",
+        "status_400": "La requête n'a pas pu être comprise.",
+        "status_404": "Rien n'est publié à l'adresse {path}.",
+        "status_405": "Cette adresse ne répond pas à cette méthode.",
+        "status_406": "Cette adresse n'a rien dans le format demandé.",
+        "status_413": "La requête est trop volumineuse.",
+        "status_414": "L'adresse est trop longue.",
+        "status_415": "Cette adresse ne lit pas le format de la requête.",
+        "status_429": "Trop de requêtes : réessayez dans un instant.",
+        "status_500": "Une erreur s'est produite sur le serveur.",
+        "status_503": "Le serveur est trop occupé pour répondre : réessayez dans un instant.",
+        "status_504": "La réponse a pris trop de temps.",
+        "status_other": "La requête n'a pas pu aboutir.",
+        "rows": "{count} lignes",
+        "row_one": "{count} ligne",
+        "triples": "{count} triplets",
+        "triple_one": "{count} triplet",
+        "took": "{seconds} s",
+        "answer_as": "Cette réponse en",
+        "permalink": "Lien vers cette requête",
+        "copy_link": "Copier",
+        "copied": "Copié",
+        "prefixes": "Préfixes prédéclarés",
+        "run_keys": "Ctrl+Entrée exécute la requête.",
     },
     "ko": {
         "site": "캐나다–한국 관계",
@@ -309,6 +410,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "changed": "변경",
         "moved": "이동",
         "default_graph": "기본 그래프",
+        "show": "표시",
+        "time_axis_help": "각 줄은 출처가 밝힌 정밀도대로 시간 축의 해당 날짜에 놓입니다. 연도나 "
+        "월은 그 기간 전체로, 날짜는 점으로, 기간은 시작부터 끝까지 그립니다.",
+        "as_table": "표로 보기",
+        "map": "지도",
+        "map_intro": "문서에 나오는 장소를 지오네임즈에서 가져온 좌표에 표시했습니다. "
+        "각 점을 누르면 해당 장소의 페이지로 이동합니다.",
+        "map_overview": "캐나다, 한국과 북태평양",
+        "map_korea": "한반도",
+        "map_north_america": "북아메리카 동부",
+        "placed": "지도에 표시된 장소",
+        "unplaced": "지도에 없는 장소",
+        "unplaced_help": "데이터에 좌표가 없는 지역, 구역, 장소입니다.",
+        "place": "장소",
+        "latitude": "위도",
+        "longitude": "경도",
+        "coordinates_source": "좌표 출처",
+        "figures_compared": "수치 비교",
+        "answer_chart": "답을 차트로",
+        "answer_map": "답을 지도로",
+        "citation": "canada-korea: {title}, 버전 {version}, {iri}",
+        "citation_unversioned": "canada-korea: {title}, {iri}",
+        "citation_title": "캐나다–한국 관계 지식 그래프",
+        "lang_en": "영어",
+        "lang_fr": "프랑스어",
+        "lang_ko": "한국어",
+        "status_400": "요청을 이해할 수 없습니다.",
+        "status_404": "{path}에 게시된 항목이 없습니다.",
+        "status_405": "이 주소는 해당 메서드에 응답하지 않습니다.",
+        "status_406": "이 주소에는 요청한 형식의 자료가 없습니다.",
+        "status_413": "요청이 너무 큽니다.",
+        "status_414": "주소가 너무 깁니다.",
+        "status_415": "이 주소는 요청의 형식을 읽지 못합니다.",
+        "status_429": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
+        "status_500": "서버에서 오류가 발생했습니다.",
+        "status_503": "서버가 바빠 지금은 응답할 수 없습니다. 잠시 후 다시 시도하세요.",
+        "status_504": "응답 시간이 너무 오래 걸렸습니다.",
+        "status_other": "요청에 응답할 수 없습니다.",
+        "rows": "{count}행",
+        "row_one": "{count}행",
+        "triples": "트리플 {count}개",
+        "triple_one": "트리플 {count}개",
+        "took": "{seconds}초",
+        "answer_as": "이 답의 다른 형식",
+        "permalink": "이 질의의 링크",
+        "copy_link": "복사",
+        "copied": "복사됨",
+        "prefixes": "미리 선언된 접두사",
+        "run_keys": "Ctrl+Enter를 누르면 질의를 실행합니다.",
     },
 }
 
@@ -316,6 +466,9 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
     _SKOS + "Concept": {"en": "concept", "fr": "concept", "ko": "개념"},
     _SKOS + "altLabel": {"en": "also known as", "fr": "autre nom", "ko": "다른 이름"},
@@ -362,6 +515,54 @@ WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
     },
     "http://www.w3.org/ns/org#linkedTo": {"en": "linked to", "fr": "lié à", "ko": "연결 조직"},
     _OWL + "versionInfo": {"en": "version", "fr": "version", "ko": "버전"},
+    "http://www.w3.org/2003/01/geo/wgs84_pos#lat": {
+        "en": "latitude",
+        "fr": "latitude",
+        "ko": "위도",
+    },
+    "http://www.w3.org/2003/01/geo/wgs84_pos#long": {
+        "en": "longitude",
+        "fr": "longitude",
+        "ko": "경도",
+    },
+    **{
+        XSD + name: {"en": en, "fr": fr, "ko": ko}
+        for name, en, fr, ko in (
+            ("integer", "integer", "entier", "정수"),
+            ("nonNegativeInteger", "whole number from 0", "entier naturel", "0 이상의 정수"),
+            ("decimal", "decimal number", "nombre décimal", "십진수"),
+            ("string", "text", "texte", "문자열"),
+            ("boolean", "yes or no", "oui ou non", "예/아니요"),
+            ("date", "date", "date", "날짜"),
+            ("dateTime", "date and time", "date et heure", "날짜와 시각"),
+            ("gYear", "year", "année", "연도"),
+            ("gYearMonth", "month of a year", "mois d'une année", "연월"),
+            ("gMonthDay", "day of a month", "jour d'un mois", "월일"),
+            ("gMonth", "month", "mois", "월"),
+            ("gDay", "day of the month", "jour du mois", "일"),
+            ("anyURI", "web address", "adresse web", "웹 주소"),
+        )
+    },
+    _DCTERMS + "date": {"en": "date", "fr": "date", "ko": "날짜"},
+    _DCTERMS + "issued": {"en": "issued", "fr": "publié le", "ko": "발행일"},
+    _DCTERMS + "description": {"en": "description", "fr": "description", "ko": "설명"},
+    _DCTERMS + "source": {"en": "source", "fr": "source", "ko": "출처"},
+    _RDFS + "label": {"en": "label", "fr": "libellé", "ko": "레이블"},
+    _RDF + "type": {"en": "type", "fr": "type", "ko": "유형"},
+    _GEO + "lat": {"en": "latitude", "fr": "latitude", "ko": "위도"},
+    _GEO + "long": {"en": "longitude", "fr": "longitude", "ko": "경도"},
+    "http://www.w3.org/ns/prov#startedAtTime": {
+        "en": "started at",
+        "fr": "commencé le",
+        "ko": "시작 시각",
+    },
+    "https://schema.org/telephone": {"en": "telephone", "fr": "téléphone", "ko": "전화"},
+    "https://schema.org/faxNumber": {"en": "fax", "fr": "télécopieur", "ko": "팩스"},
+    _RDF + "langString": {
+        "en": "text in a language",
+        "fr": "texte dans une langue",
+        "ko": "언어가 표시된 문자열",
+    },
     _OWL + "versionIRI": {"en": "version IRI", "fr": "IRI de version", "ko": "버전 IRI"},
     "http://www.w3.org/ns/org#subOrganizationOf": {
         "en": "part of the organisation",
@@ -369,8 +570,11 @@ WELL_KNOWN_LABELS: dict[str, dict[str, str]] = {
         "ko": "상위 조직",
     },
 }
-"""Names for the terms of other vocabularies the pages show as properties; the graph labels
-only its own terms."""
+"""Names for the terms of other vocabularies the pages show as properties, and for the
+datatypes shown as ranges: the graph labels only its own terms, and a reader should not meet
+``xsd:integer`` where "integer" (정수) says it. Terms the ontology only aligns with (an
+``owl:equivalentClass`` such as ``schema:Person``) keep their CURIE: the identifier is what
+such a row is for."""
 
 MONTHS = {
     "en": (
@@ -403,7 +607,6 @@ MONTHS = {
     ),
 }
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
 _NUMBER = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?")
 
@@ -438,6 +641,15 @@ SCALES: dict[str, dict[str, tuple[str, str]]] = {
     "billion": {"en": ("billion", "billion"), "fr": ("milliard", "milliards")},
     "trillion": {"en": ("trillion", "trillion"), "fr": ("billion", "billions")},
 }
+# Currencies by name where a language's readers do not read the ISO code; English and French
+# keep the code the source prints (CAD reads naturally in both).
+CURRENCY_NAMES: dict[str, dict[str, str]] = {
+    "CAD": {"ko": "캐나다 달러"},
+    "USD": {"ko": "미국 달러"},
+    "KRW": {"ko": "원"},
+}
+# Korean counts large amounts in groups of four digits: 만 (10⁴), 억 (10⁸), 조 (10¹²).
+KOREAN_MYRIADS = ((10**12, "조"), (10**8, "억"), (10**4, "만"))
 # Qualifiers as a phrase around the amount, for the languages the ontology has no label in.
 QUALIFIERS = {
     "moreThan": {"en": "more than {a}", "fr": "plus de {a}", "ko": "{a} 이상"},
@@ -519,10 +731,12 @@ def format_statistic(
 
     ``unit``, ``scale`` and ``qualifier`` are the local names of the controlled values
     (``person``, ``billion``, ``moreThan``): ``("more than 26,000 people", None)``,
-    ``("21.87 billion CAD", "21,870,000,000 CAD")``. Korean gives the whole amount in the phrase.
+    ``("21.87 billion CAD", "21,870,000,000 CAD")``. Korean gives the whole amount in the phrase,
+    counted in myriads and with the currency named: ``218억 7,000만 캐나다 달러``.
     """
     number = format_number(value, lang)
     whole = None
+    product: Decimal | None = None
     if scale and factor:
         try:
             product = Decimal(value) * Decimal(factor)
@@ -531,15 +745,16 @@ def format_statistic(
         if product is not None:
             whole = format_number(_plain(product), lang)
     plural = _is_plural(value)
-    if whole and lang == "ko":
-        amount = whole
+    if product is not None and lang == "ko":
+        amount = korean_amount(product)
     elif scale:
         words = SCALES.get(scale, {}).get(lang) or SCALES.get(scale, {}).get("en") or (scale,) * 2
         amount = f"{number} {words[1] if plural else words[0]}"
     else:
         amount = number
     if currency:
-        amount = f"{amount} {currency}"
+        name = CURRENCY_NAMES.get(currency, {}).get(lang, currency)
+        amount = f"{amount} {name}"
         whole = f"{whole} {currency}" if whole else None
     elif unit in UNITS:
         forms = UNITS[unit].get(lang, UNITS[unit]["en"])
@@ -549,6 +764,22 @@ def format_statistic(
             a=amount
         )
     return amount, (None if lang == "ko" else whole)
+
+
+def korean_amount(number: Decimal) -> str:
+    """A whole amount as Korean writes it, in myriads: 21,870,000,000 is ``218억 7,000만``
+    (not 21,870,000,000, which a Korean reader has to count in threes first). An amount with a
+    fraction, or under 10,000, keeps the plain digits."""
+    if number != number.to_integral_value() or abs(number) < 10**4:
+        return format_number(_plain(number), "ko")
+    rest, parts = abs(int(number)), []
+    for size, name in KOREAN_MYRIADS:
+        if rest >= size:
+            parts.append(format_number(str(rest // size), "ko") + name)
+            rest %= size
+    if rest:
+        parts.append(format_number(str(rest), "ko"))
+    return ("-" if number < 0 else "") + " ".join(parts)
 
 
 def _plain(number: Decimal) -> str:
@@ -665,3 +896,11 @@ def format_size(size: int, lang: str) -> str:
         power += 1
     rounded = _plain(amount.quantize(Decimal("0.1")))
     return f"{format_number(rounded, lang)}\u00a0{units[power]}"
+
+
+def status_sentence(lang: str, status: int, path: str) -> str:
+    """What an HTTP error means, in ``lang``, for the error page a French or Korean reader
+    gets: the server's own detail is written in English for the people who run it (and for
+    the plain-text answer), so the page says the same thing in the reader's words instead."""
+    messages = MESSAGES[lang]
+    return messages.get(f"status_{status}", messages["status_other"]).format(path=path)

@@ -1,5 +1,5 @@
 """HTML for people: the pages of resources, terms, the ontology, the landing page, the timeline,
-search and the SPARQL form, rendered from Jinja2 templates with autoescaping.
+search and the SPARQL workbench, rendered from Jinja2 templates with autoescaping.
 
 The server and the static site render the same pages with the same links. Links are relative
 and name files, so they resolve on any static host and on the server alike:
@@ -20,7 +20,7 @@ import json
 import re
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -28,9 +28,11 @@ from html import escape
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ..changelog import ReleaseChanges
 from ..diff import DiffReport, Entry, display, summary
+from . import pictures
 from .description import Description, describe
 from .formatting import (
     LANGUAGE_NAMES,
@@ -52,6 +54,7 @@ from .publication import (
     LANGUAGES,
     OWL,
     RDFS,
+    SKOS,
     TYPE,
     XSD,
     Publication,
@@ -96,6 +99,21 @@ RDF_DOCUMENTS = (
     ("jsonld", "application/ld+json", "JSON-LD"),
     ("nt", "application/n-triples", "N-Triples"),
 )
+_RESULT_DOWNLOADS = (
+    ("CSV", "csv", "text/csv"),
+    ("TSV", "tsv", "text/tab-separated-values"),
+    ("JSON", "json", "application/sparql-results+json"),
+    ("XML", "xml", "application/sparql-results+xml"),
+)
+_GRAPH_DOWNLOADS = tuple((name, ext, media) for ext, media, name in RDF_DOCUMENTS)
+DOWNLOADS = {
+    "SELECT": _RESULT_DOWNLOADS,
+    "ASK": _RESULT_DOWNLOADS,
+    "CONSTRUCT": _GRAPH_DOWNLOADS,
+    "DESCRIBE": _GRAPH_DOWNLOADS,
+}
+"""The formats the workbench offers an answer in, by the query's form: name, the endpoint's
+``format`` parameter, media type."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +148,10 @@ class Source:
 @dataclass(frozen=True)
 class Value:
     """One thing shown on a page: text, where it links to, its language and machine form; for
-    a property's value, the sections that state it and the inferences that hold it."""
+    a property's value, the sections that state it and the inferences that hold it. ``data``
+    says the text is the graph's own (a label, a literal as written), not words of the
+    interface: the page marks it (``class="data"``), so a check for untranslated interface
+    text can tell a Korean label that names "APEC 2025" from an English word left behind."""
 
     text: str
     href: str | None = None
@@ -139,6 +160,7 @@ class Value:
     datetime: str | None = None
     sources: tuple[Source, ...] = ()
     inferences: tuple[Value, ...] = ()
+    data: bool = False
 
 
 @dataclass(frozen=True)
@@ -346,7 +368,7 @@ class Renderer:
             sparql=links.file(self.sparql) if self.sparql else None,
             dataset_iri=self.publication.dataset.iri,
             licence=self._licence(),
-            citation=self.citation(),
+            citation=self.citation(lang),
             site_version=self.version(),
             changes_link=self.changes_link,
             canonical=self.canonical(links),
@@ -365,7 +387,7 @@ class Renderer:
 
     def page_paths(self) -> list[str]:
         """Every HTML page of the site (paths without extension), in a fixed order."""
-        paths = ["index", "timeline", "ontology/index"]
+        paths = ["index", "timeline", "map", "ontology/index"]
         paths += [
             path
             for iri in [*self.publication.resources, *self.publication.terms]
@@ -415,13 +437,11 @@ class Renderer:
         version = self.publication.value(self.publication.ontology_iri, node(OWL + "versionInfo"))
         return version.value if version is not None else ""
 
-    def citation(self) -> str:
-        """How to cite the dataset: its title, version and IRI."""
-        version = self.version()
-        version_text = f", version {version}" if version else ""
-        return (
-            f"canada-korea: a knowledge graph of Canada–Korea relations{version_text}, "
-            f"{self.publication.dataset.iri}"
+    def citation(self, lang: str = "en") -> str:
+        """How to cite the dataset, in ``lang``: its title, version and IRI."""
+        messages, version = MESSAGES[lang], self.version()
+        return messages["citation" if version else "citation_unversioned"].format(
+            title=messages["citation_title"], version=version, iri=self.publication.dataset.iri
         )
 
     # --- values --------------------------------------------------------------------------------
@@ -445,7 +465,8 @@ class Renderer:
         site = next((name for host, name in LINK_OUT_SITES if iri.startswith(host)), None)
         if site and text == iri:
             text, text_lang = f"{site} {iri.rstrip('/').rsplit('/', 1)[-1]}", None
-        return Value(text, href=href, lang=text_lang, title=self.publication.curie(iri))
+        data = bool(self.publication.labels.get(iri)) or site is not None
+        return Value(text, href=href, lang=text_lang, title=self.publication.curie(iri), data=data)
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode, links: Links) -> Value:
         """A term as shown: a link for an IRI, dates and numbers formatted, text as written."""
@@ -454,7 +475,8 @@ class Renderer:
         if not isinstance(term, ox.Literal):
             return Value(f"_:{term.value}")
         if term.language:
-            return Value(term.value, lang=term.language if term.language != links.lang else None)
+            language = term.language if term.language != links.lang else None
+            return Value(term.value, lang=language, data=True)
         datatype = term.datatype.value
         title = self.publication.curie(datatype)
         if is_date(datatype):
@@ -467,8 +489,8 @@ class Renderer:
             word = "yes" if term.value in ("true", "1") else "no"
             return Value(MESSAGES[links.lang][word], title=title)
         if datatype == XSD + "anyURI":
-            return Value(term.value, href=web_address(term.value), title=title)
-        return Value(term.value, title=None if datatype == XSD + "string" else title)
+            return Value(term.value, href=web_address(term.value), title=title, data=True)
+        return Value(term.value, title=None if datatype == XSD + "string" else title, data=True)
 
     def _sorted(self, values: Iterable[Value], lang: str) -> list[Value]:
         """``values`` in the collation of ``lang`` (see :func:`collation_key`)."""
@@ -498,7 +520,7 @@ class Renderer:
         incoming: dict[ox.NamedNode, list[Value]] = defaultdict(list)
         for triple in description.incoming:
             incoming[triple.predicate].append(self.link(triple.subject.value, links))
-        title, _ = self.label(iri, lang)
+        title, title_lang = self.label(iri, lang)
         descriptions = publication.localized(iri, DESCRIPTION)
         text = descriptions.get(lang) or descriptions.get("en")
         path = links.path
@@ -516,8 +538,10 @@ class Renderer:
             ),
             description=text,
             description_lang=None if descriptions.get(lang) else "en",
+            title_lang=title_lang,
             statistic=self._statistic(iri, lang),
             chart=self._parts_chart(iri, links),
+            figures=self._compared_figures(iri, links),
             rows=self._rows(grouped, links),
             sources=self._sources(iri, links),
             incoming=self._rows(incoming, links, inverse=True),
@@ -648,9 +672,9 @@ class Renderer:
         queries = [
             (
                 named.name,
-                named.description,
+                named.description(lang),
                 links.file(f"queries/{named.name}.rq"),
-                f"{links.file(self.sparql)}?query={urllib.parse.quote(named.text, safe='')}"
+                workbench_href(links.file(self.sparql), named.text, ("lang", lang))
                 if self.sparql
                 else None,
             )
@@ -744,20 +768,189 @@ class Renderer:
         return text.replace("<", "\\u003c")
 
     def timeline(self, lang: str) -> str:
-        """Every dated event and agreement, in date order, at the precision held."""
+        """Every dated event and agreement on a time axis, in date order, at the precision held,
+        with a filter per class; and the same as a table below it."""
         links = Links("timeline", lang)
-        entries = [
-            (
-                self.value(entry.date, links),
-                self.value(entry.end, links) if entry.end is not None else None,
-                self.link(entry.iri, links),
-                self._sorted(
-                    (self.link(t, links) for t in self.publication.types.get(entry.iri, [])), lang
-                ),
+        publication = self.publication
+        agreement = publication.ck("Agreement").value
+        entries, items = [], []
+        kinds: dict[str, Value] = {}
+        for entry in publication.timeline:
+            date, end = self.value(entry.date, links), None
+            if entry.end is not None:
+                end = self.value(entry.end, links)
+            item = self.link(entry.iri, links)
+            types = publication.types.get(entry.iri, [])
+            entries.append(
+                (date, end, item, self._sorted((self.link(t, links) for t in types), lang))
             )
-            for entry in self.publication.timeline
-        ]
-        return self._render("timeline.html", links, MESSAGES[lang]["timeline"], entries=entries)
+            for type_ in types:
+                kinds.setdefault(type_, self.link(type_, links))
+            items.append(
+                pictures.TimeItem(
+                    item,
+                    entry.date,
+                    entry.end,
+                    date.text + (f" – {end.text}" if end else ""),
+                    tuple(types),
+                    any(agreement in self._superclasses(type_) for type_ in types),
+                )
+            )
+        ordered = sorted(
+            kinds.items(),
+            key=lambda kind: (
+                agreement in self._superclasses(kind[0]),
+                collation_key(kind[1].text, lang),
+                kind[0],
+            ),
+        )
+        return self._render(
+            "timeline.html",
+            links,
+            MESSAGES[lang]["timeline"],
+            entries=entries,
+            picture=pictures.time_axis(items, ordered, lang),
+        )
+
+    def _superclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class above it (``rdfs:subClassOf*``)."""
+        found, todo = set(), [cls]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo += [
+                    term.value
+                    for term in self.publication.objects(current, node(RDFS + "subClassOf"))
+                ]
+        return found
+
+    def map_page(self, lang: str) -> str:
+        """The places the documents name: those with coordinates on a map (an overview and an
+        inset where they crowd) and in a table with the GeoNames feature each comes from; the
+        others listed below."""
+        links, publication = Links("map", lang), self.publication
+        answer = publication.store.query(
+            """SELECT DISTINCT ?place ?lat ?long ?source WHERE {
+                ?place a ?class . ?class rdfs:subClassOf* ck:Place .
+                OPTIONAL {
+                    ?place <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat ;
+                        <http://www.w3.org/2003/01/geo/wgs84_pos#long> ?long .
+                    OPTIONAL { ?place ck:coordinatesSource ?source }
+                }
+            }""",
+            prefixes=publication.prefixes,
+        )
+        placed, unplaced = [], []
+        for row in answer:  # type: ignore[union-attr]
+            link = self.link(row["place"].value, links)  # type: ignore[index]
+            lat = pictures.coordinates(row["lat"])  # type: ignore[index]
+            long = pictures.coordinates(row["long"])  # type: ignore[index]
+            if lat is None or long is None:
+                unplaced.append(link)
+                continue
+            source = row["source"]  # type: ignore[index]
+            placed.append(
+                (
+                    pictures.MapPlace(link, lat, long),
+                    self.value(row["lat"], links),  # type: ignore[index]
+                    self.value(row["long"], links),  # type: ignore[index]
+                    self.link(source.value, links) if source is not None else None,
+                )
+            )
+        placed.sort(key=lambda row: (collation_key(row[0].link.text, lang), row[0].link.title))
+        countries = {}
+        for iri in publication.resources:
+            if publication.ck("Country").value in publication.types.get(iri, []):
+                names = publication.objects(iri, LABEL) + publication.objects(
+                    iri, node(SKOS + "altLabel")
+                )
+                for name in names:
+                    if isinstance(name, ox.Literal) and name.language == "en":
+                        countries[name.value.casefold()] = self.link(iri, links)
+        messages = MESSAGES[lang]
+        return self._render(
+            "map.html",
+            links,
+            messages["map"],
+            picture=pictures.place_map(
+                [row[0] for row in placed], countries, lang, messages["map_overview"]
+            ),
+            placed=placed,
+            unplaced=self._sorted(unplaced, lang),
+        )
+
+    def _compared_figures(self, iri: str, links: Links) -> Markup | None:
+        """The statistics about ``iri`` (``ck:about``) or of it (``ck:measure``, on a measure's
+        page) that count the same thing, side by side as bars: people with people, amounts in
+        one currency with each other (scales multiplied out). Ranks and durations are not
+        drawn, and nor is a group of fewer than two. Bars follow the date when every figure
+        has a distinct one (a series), else the value, largest first."""
+        publication, lang = self.publication, links.lang
+        statistics = sorted(
+            {
+                quad.subject.value
+                for predicate in ("about", "measure")
+                for quad in publication.quads(None, publication.ck(predicate), node(iri))
+            }
+        )
+        groups: dict[tuple[str, str], list[tuple[Decimal, str, pictures.Bar]]] = defaultdict(list)
+        for statistic in statistics:
+            value = publication.value(statistic, publication.ck("value"))
+            if not isinstance(value, ox.Literal) or not is_number(value.datatype.value):
+                continue
+
+            def local(name: str, statistic: str = statistic) -> str | None:
+                term = publication.value(statistic, publication.ck(name))
+                return term.value.rsplit("/", 1)[-1] if isinstance(term, ox.NamedNode) else None
+
+            unit = local("unit")
+            currency = publication.value(statistic, publication.ck("currency"))
+            symbol = publication.value(statistic, publication.ck("currencySymbol"))
+            if currency is not None or symbol is not None:
+                key = ("money", (currency or symbol).value)  # type: ignore[union-attr]
+            elif unit in ("person", "item", "kilometre", "percent"):
+                key = ("unit", unit)
+            else:
+                continue
+            scale = publication.value(statistic, publication.ck("scale"))
+            factor = publication.value(scale.value, publication.ck("factor")) if scale else None
+            amount = Decimal(value.value) * (Decimal(factor.value) if factor else 1)
+            text = format_statistic(
+                value.value,
+                lang,
+                unit=unit,
+                currency=currency.value if currency else None,
+                scale=local("scale"),
+                factor=factor.value if factor else None,
+                qualifier=local("qualifier"),
+            )[0]
+            when = publication.value(statistic, publication.ck("date"))
+            link = self.link(statistic, links)
+            if isinstance(when, ox.Literal) and self.value(when, links).text not in link.text:
+                link = replace(link, text=f"{link.text} ({self.value(when, links).text})")
+            groups[key].append(
+                (
+                    amount,
+                    when.value if isinstance(when, ox.Literal) else "",
+                    pictures.Bar(link, amount, text),
+                )
+            )
+        charts = []
+        for _key, figures in sorted(groups.items()):
+            if len(figures) < 2:
+                continue
+            dates = [when for _amount, when, _bar in figures]
+            if all(dates) and len(set(dates)) == len(dates):
+                figures.sort(key=lambda figure: figure[1])
+            else:
+                figures.sort(key=lambda f: (-f[0], collation_key(f[2].link.text, lang)))
+            charts.append(
+                pictures.bar_chart(
+                    [bar for _amount, _when, bar in figures], MESSAGES[lang]["figures_compared"]
+                )
+            )
+        return Markup("\n".join(charts)) if charts else None
 
     def search(self, lang: str, query: str | None, *, page: int = 1, cls: str | None = None) -> str:
         """The search page: with ``query`` the results (server), the true total, the classes
@@ -912,7 +1105,7 @@ class Renderer:
         def term(text: str) -> Value:
             if text.startswith("<"):
                 return self.link(text[1:-1], links)
-            return Value(display(text))
+            return Value(display(text), data=True)
 
         return self._render(
             "changes.html",
@@ -989,7 +1182,11 @@ class Renderer:
                 if terms_
             ]
             doc.shapes = [
-                Value(note.text, title=publication.curie(note.iri))
+                Value(
+                    note.translations.get(lang, note.text),
+                    title=publication.curie(note.iri),
+                    lang=None if lang in note.translations or lang == "en" else "en",
+                )
                 for note in publication.shape_notes.get(iri, [])
             ]
             if kind == "class":
@@ -1053,46 +1250,101 @@ class Renderer:
         answer: dict[str, object] | None = None,
         graph: str | None = None,
         error: str | None = None,
+        form: str | None = None,
+        seconds: float | None = None,
+        dataset: Sequence[tuple[str, str]] = (),
     ) -> str:
-        """The SPARQL form, with an answer below it when there is one: ``answer`` a SPARQL
-        JSON results document, ``graph`` Turtle text, ``error`` the message of a refused query.
+        """The SPARQL workbench: the editor with ``query``, the prefixes the endpoint
+        predeclares, the named queries to start from and, when a query was run, its answer:
+        ``answer`` a SPARQL JSON results document, ``graph`` Turtle text, ``error`` the message
+        of a refused query. ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE) chooses the download
+        formats offered, ``seconds`` is the time the server took, and ``dataset`` the
+        ``default-graph-uri`` and ``named-graph-uri`` parameters every link to the same answer
+        (permalink, downloads, language switch) keeps.
 
         The page is bounded whatever the answer: at most :data:`HTML_ROWS` rows, each value cut
         at :data:`HTML_CELL_CHARS` characters and a graph at :data:`HTML_GRAPH_CHARS`, each cut
-        said on the page (the other formats carry the whole answer)."""
+        said on the page (the downloads carry the whole answer)."""
         links = Links("sparql", lang)
         messages = MESSAGES[lang]
+        endpoint = links.file(self.sparql or "sparql")
+
+        def href(*parameters: tuple[str, str]) -> str:
+            return workbench_href(endpoint, query, *dataset, *parameters)
+
         table = None
         boolean = None
         shown = None
+        picture = None
+        counted = None
         if answer is not None:
             if "boolean" in answer:
                 boolean = messages["yes" if answer["boolean"] else "no"]
             else:
                 table, total = self._result_table(answer, links)
+                counted = self._count(lang, "rows", total)
+                picture = self._picture(answer, lang)
                 if total > len(table[1]):
                     shown = messages["shown_rows"].format(
                         shown=format_number(str(len(table[1])), lang),
                         rows=format_number(str(total), lang),
                     )
-        if graph is not None and len(graph) > HTML_GRAPH_CHARS:
-            shown = messages["shown_characters"].format(
-                shown=format_number(str(HTML_GRAPH_CHARS), lang),
-                total=format_number(str(len(graph)), lang),
-            )
-            graph = graph[:HTML_GRAPH_CHARS]
+        if graph is not None:
+            triples = sum(1 for _ in ox.parse(graph.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+            counted = self._count(lang, "triples", triples)
+            if len(graph) > HTML_GRAPH_CHARS:
+                shown = messages["shown_characters"].format(
+                    shown=format_number(str(HTML_GRAPH_CHARS), lang),
+                    total=format_number(str(len(graph)), lang),
+                )
+                graph = graph[:HTML_GRAPH_CHARS]
+        took = None
+        if seconds is not None:
+            took = messages["took"].format(seconds=format_number(f"{seconds:.3f}", lang))
+        formats = DOWNLOADS.get(form or "", ())
+        ran = answer is not None or graph is not None or error is not None
         return self._render(
             "sparql.html",
             links,
             MESSAGES[lang]["query_form"],
-            lang_query=f"&query={urllib.parse.quote(query, safe='')}" if query else "",
+            lang_query="&" + query_string(query, *dataset) if ran else "",
             query=query,
             table=table,
             boolean=boolean,
             graph=graph,
             error=error,
             shown=shown,
+            picture=picture,
+            summary=[part for part in (counted, took) if part],
+            downloads=[(name, href(("format", ext)), media) for name, ext, media in formats],
+            permalink=href() if ran else None,
+            prefixes="".join(
+                f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.publication.prefixes.items()
+            ),
+            named_queries=[
+                (
+                    named.name,
+                    named.description(lang),
+                    workbench_href(endpoint, named.text, ("lang", lang)),
+                )
+                for named in self.publication.queries
+            ],
         )
+
+    @staticmethod
+    def _count(lang: str, key: str, count: int) -> str:
+        """``12 rows``, ``1 triple``: a count with the language's plural and separators."""
+        return plural_message(lang, key, count).format(count=format_number(str(count), lang))
+
+    def _picture(self, answer: dict[str, object], lang: str) -> Markup | None:
+        """A picture of a SELECT answer shown above its table (a map, a time axis, a bar
+        chart; see ``pictures.result_picture``), or None when its shape has none."""
+        variables: list[str] = answer["head"]["vars"]  # type: ignore[index]
+        bindings: list[dict[str, dict[str, str]]] = answer["results"]["bindings"]  # type: ignore[index]
+        if len(bindings) > pictures.RESULT_ROWS:
+            return None
+        rows = [{name: _json_term(term) for name, term in binding.items()} for binding in bindings]
+        return pictures.result_picture(variables, rows, lang)  # type: ignore[arg-type]
 
     def _result_table(
         self, answer: dict[str, object], links: Links
@@ -1125,6 +1377,19 @@ class Renderer:
             status=status,
             message=message,
         )
+
+
+def workbench_href(endpoint: str, query: str, *parameters: tuple[str, str]) -> str:
+    """The GET address of ``query`` on the endpoint at ``endpoint`` with more ``parameters``:
+    for a browser the workbench with the query and its answer, for anyone else the answer."""
+    return f"{endpoint}?{query_string(query, *parameters)}"
+
+
+def query_string(query: str, *parameters: tuple[str, str]) -> str:
+    """``query=…`` and the other ``parameters``, spaces as ``%20`` as in the protocol's
+    examples (``+`` would be read the same, but reads worse in a permalink)."""
+    pairs = [("query", query), *parameters]
+    return urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)
 
 
 def web_address(iri: str) -> str | None:

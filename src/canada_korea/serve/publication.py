@@ -1,13 +1,24 @@
-"""The published dataset as the web layer reads it: a built ``dist/`` parsed once into memory.
+"""The published dataset as the web layer reads it: a store of the graph and what pages need.
 
-The server and the static site both read a :class:`Publication`: a pyoxigraph Store of the
-N-Triples dump (a pattern lookup costs microseconds, and SPARQL over it ~300 times less than
-rdflib's engine, see PERFORMANCE.md) plus the indexes every page needs: labels per language,
-types, the dataset description from ``void.ttl``, the shapes, the timeline and the search keys.
-It is built once per process and only read afterwards, so threads may share it.
+The server and the static site both read a :class:`Publication`: a store of the dataset (a
+pattern lookup costs microseconds, and SPARQL over it ~300 times less than rdflib's engine, see
+PERFORMANCE.md) plus the indexes every page needs: labels per language, types, the dataset
+description from ``void.ttl``, the shapes, the timeline and the search keys. It is built once
+per process and only read afterwards, so threads may share it.
 
-IRIs follow ``base``: the canonical ``https://w3id.org/canada-korea/`` unless a server is asked
-to answer with the address it is served at, in which case the dump is rebased as it is read.
+The store is one of three, all read through the two calls of :class:`GraphStore`:
+
+- the build's persistent index (``dist/index``, see :mod:`canada_korea.index`), opened
+  read-only: the default, since it opens in milliseconds whatever the size of the graph where
+  parsing the dumps takes seconds (~10 s at 100x);
+- an in-memory Store parsed from the dumps (:func:`load_store`), only when IRIs follow another
+  ``base`` than the canonical ``https://w3id.org/canada-korea/`` (a server asked to answer with
+  the address it is served at): the dump is rebased as it is read;
+- a SPARQL endpoint the dumps were loaded into (:class:`.remote.RemoteStore`), for a front end
+  that holds no copy of the graph at all.
+
+Whatever the store, what pages read over the whole graph at start (labels, types, the
+subjects of each namespace) is one pattern or query each, never a request per resource.
 """
 
 from __future__ import annotations
@@ -15,14 +26,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from ..index import index_path, open_index
 from ..namespaces import BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -46,6 +58,31 @@ IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 TYPE = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
 ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
+DESCRIPTION = ox.NamedNode(DCTERMS + "description")
+COMMENT = ox.NamedNode(RDFS + "comment")
+DESCRIPTION_FILES = ("void.ttl", "shapes.ttl", "ontology.ttl")
+"""The published Turtle files pages read besides the graph: the dataset's description, the
+shapes (for the notes on term pages) and the ontology document (``/ontology``)."""
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+V = TypeVar("V")
+
+
+class GraphStore(Protocol):
+    """What a :class:`Publication` reads its graph through: a pyoxigraph ``Store`` (the
+    build's index, or the dumps in memory) or a :class:`.remote.RemoteStore` (a SPARQL
+    endpoint). The default graph is the union of all graphs, with the derived ``ck:statedIn``;
+    the named graphs are the sections' and inferences'."""
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        object: Term | None,
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]: ...
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None) -> Any: ...
 
 
 def node(iri: str) -> ox.NamedNode:
@@ -105,10 +142,13 @@ class DatasetSummary:
 
 @dataclass(frozen=True)
 class ShapeNote:
-    """A shape that constrains a term: its IRI and the sentence that says what it checks."""
+    """A shape that constrains a term: its IRI and the sentence that says what it checks, in
+    English (``text``) and in the other languages its ``rdfs:comment`` is written in
+    (``translations``), so a French or Korean page need not show the English."""
 
     iri: str
     text: str
+    translations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,26 +171,81 @@ class SearchEntry:
 
 
 class Publication:
-    """The published graph and its indexes, read from one ``dist/`` folder."""
+    """The published graph and its indexes, read from one ``dist/`` folder, or from ``store``
+    with the ``descriptions`` (each of :data:`DESCRIPTION_FILES` as a Store) when there is no
+    folder (``dist`` None: a front end on a SPARQL endpoint).
 
-    def __init__(self, dist: Path, queries: list[NamedQuery], base: str = BASE) -> None:
+    From a folder, ``index`` chooses the build's persistent index (opened in milliseconds at
+    any size, but each lookup costs about three times as much: for a server, which must start
+    at once and renders pages as they are asked for) over the dumps parsed into memory (a
+    second or more per 100,000 triples, then the fastest lookups: for rendering every page of
+    the static site)."""
+
+    def __init__(
+        self,
+        dist: Path | None,
+        queries: list[NamedQuery],
+        base: str = BASE,
+        *,
+        store: GraphStore | None = None,
+        descriptions: Mapping[str, ox.Store] | None = None,
+        index: bool = False,
+    ) -> None:
         self.dist = dist
         self.base = base
         self.queries = queries
         self.prefixes = rebased_prefixes(base)
         self._curies: dict[str, str] = {}
-        self.store = load_store(dist, base)
-        self.void = _parse_turtle(dist / "void.ttl", base)
-        self.shapes = _parse_turtle(dist / "shapes.ttl", base)
-        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
-        for quad in self.quads(None, LABEL, None):
-            if isinstance(quad.object, ox.Literal):
-                self.labels[quad.subject.value][quad.object.language or ""] = quad.object.value
-        self.types: dict[str, list[str]] = defaultdict(list)
-        for quad in self.quads(None, TYPE, None):
-            self.types[quad.subject.value].append(quad.object.value)
-        for types in self.types.values():
-            types.sort()
+        if dist is None and (store is None or descriptions is None):
+            raise ValueError("a publication reads a dist/ folder or a store and descriptions")
+        # On disk, a lookup costs microseconds but reading a whole property about a second
+        # at 100x: what pages need of every resource is then looked up as it is asked for.
+        self._on_disk = index and store is None and base == BASE and index_path(dist).is_dir()  # type: ignore[arg-type]
+        if store is None:
+            store = open_index(index_path(dist)) if self._on_disk else load_store(dist, base)  # type: ignore[arg-type]
+        self.store: GraphStore = store
+        self._descriptions = dict(descriptions or {})
+        self.void = self.description("void.ttl")
+        self.shapes = self.description("shapes.ttl")
+        self._columns: dict[str, dict[str, list[Term]]] = {}
+        self.labels: Lookup[dict[str, str]] = Lookup(self._labels_of)
+        self.types: Lookup[list[str]] = Lookup(self._types_of)
+        if not self._on_disk:
+            self.labels.fill(self._column(LABEL))
+            self.types.fill(self._column(TYPE))
+
+    def _labels_of(self, iri: str, values: list[Term] | None = None) -> dict[str, str] | None:
+        """``iri``'s labels by language (the first in N-Triples order when a language has
+        several, whichever way they were read); None when it has none."""
+        if values is None:
+            values = self._lookup(iri, LABEL)
+        labels: dict[str, str] = {}
+        for term in sorted(values, key=str):
+            if isinstance(term, ox.Literal):
+                labels.setdefault(term.language or "", term.value)
+        return labels or None
+
+    def _types_of(self, iri: str, values: list[Term] | None = None) -> list[str] | None:
+        """``iri``'s types, sorted; None when it has none."""
+        if values is None:
+            values = self._lookup(iri, TYPE)
+        return sorted(term.value for term in values) or None
+
+    def _lookup(self, iri: str, predicate: ox.NamedNode) -> list[Term]:
+        try:
+            subject = node(iri)
+        except ValueError:
+            return []
+        return [quad.object for quad in self.quads(subject, predicate, None)]  # type: ignore[misc]
+
+    def description(self, name: str) -> ox.Store:
+        """One of :data:`DESCRIPTION_FILES` as a Store (rebased): read from ``dist/`` once, or
+        as given (a front end on an endpoint has them from the store's graphs)."""
+        found = self._descriptions.get(name)
+        if found is None:
+            found = _parse_turtle(self.dist / name, self.base)  # type: ignore[operator]
+            self._descriptions[name] = found
+        return found
 
     # --- the store ---------------------------------------------------------------------------
 
@@ -160,22 +255,70 @@ class Publication:
         predicate: ox.NamedNode | None,
         obj: ox.NamedNode | ox.Literal | None,
     ) -> Iterator[ox.Quad]:
-        """The matching statements of the union graph (the store's default graph), once each."""
+        """The matching statements of the union graph (the store's default graph), once each.
+        From a remote store, a subject's values of a property read whole (labels, types, the
+        texts search reads) come from that reading: it is asked once, not once per resource.
+        A local store answers a lookup in microseconds, in its own order, whatever was read."""
+        remote = not isinstance(self.store, ox.Store)
+        if remote and subject is not None and predicate is not None and obj is None:
+            column = self._columns.get(predicate.value)
+            if column is not None:
+                return iter(
+                    [
+                        ox.Quad(subject, predicate, term, ox.DefaultGraph())
+                        for term in column.get(subject.value, ())
+                    ]
+                )
         return self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph())
+
+    def _column(self, predicate: ox.NamedNode) -> dict[str, list[Term]]:
+        """Every value of ``predicate`` by subject IRI: one pattern over the whole graph, kept
+        (see :meth:`quads`)."""
+        column = self._columns.get(predicate.value)
+        if column is None:
+            found: dict[str, list[Term]] = defaultdict(list)
+            for quad in self.store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found[quad.subject.value].append(quad.object)  # type: ignore[arg-type]
+            column = self._columns[predicate.value] = dict(found)
+        return column
 
     @cached_property
     def graph_sizes(self) -> dict[str, int]:
-        """The number of triples in each named graph (section or inference), by its IRI."""
-        sizes: dict[str, int] = defaultdict(int)
-        for quad in self.store.quads_for_pattern(None, None, None):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                sizes[quad.graph_name.value] += 1
-        return dict(sizes)
+        """The number of triples in each named graph (section or inference), by its IRI.
+
+        Counted by the store (one query, not a scan of every quad here): the dataset's named
+        graphs are its sections' and inferences', all under ``id/``, so a store's other graphs
+        (a SPARQL endpoint's own, the description files') are not counted."""
+        answer = self.store.query(
+            """SELECT ?g (COUNT(*) AS ?n) WHERE {
+                GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), STR(ckr:)))
+            } GROUP BY ?g""",
+            prefixes=self.prefixes,
+        )
+        return {row["g"].value: int(row["n"].value) for row in answer}
 
     @cached_property
     def default_graph_size(self) -> int:
         """The number of triples of the default graph: the union queries see."""
-        return sum(1 for _ in self.quads(None, None, None))
+        return self.count(None, None, None)
+
+    def count(
+        self,
+        subject: ox.NamedNode | None,
+        predicate: ox.NamedNode | None,
+        obj: ox.NamedNode | ox.Literal | None,
+    ) -> int:
+        """The number of matching statements of the union graph, counted by the store: a local
+        one counts its pattern's matches, a remote one answers one COUNT query."""
+        if isinstance(self.store, ox.Store):
+            return sum(1 for _ in self.quads(subject, predicate, obj))
+        terms = [
+            str(term) if term is not None else f"?{name}"
+            for name, term in (("s", subject), ("p", predicate), ("o", obj))
+        ]
+        answer = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {' '.join(terms)} }}")
+        return int(next(iter(answer))["n"].value)
 
     def graphs_stating(
         self,
@@ -216,8 +359,19 @@ class Publication:
         return labels.get(lang) or labels.get("en") or labels[sorted(labels)[0]]
 
     def is_page(self, iri: str) -> bool:
-        """Whether ``iri`` has a page of its own: a resource, an ontology term or the ontology."""
-        return iri in self._pages
+        """Whether ``iri`` has a page of its own: a resource, an ontology term or the ontology.
+        On disk, until every page has been listed, one lookup: whether it is a subject."""
+        if "_pages" in self.__dict__ or not self._on_disk:
+            return iri in self._pages
+        if iri == self.ontology_iri:
+            return True
+        if not iri.startswith((self.prefixes["ckr"], self.prefixes["ck"])):
+            return False
+        try:
+            subject = node(iri)
+        except ValueError:
+            return False
+        return next(self.quads(subject, None, None), None) is not None
 
     @cached_property
     def _pages(self) -> frozenset[str]:
@@ -233,17 +387,20 @@ class Publication:
         """Every described ontology term under ``def/``, sorted."""
         return self._subjects_under(self.prefixes["ck"])
 
+    @cached_property
+    def _subjects(self) -> list[str]:
+        """Every subject IRI of the union graph, sorted. One query: the store compares
+        internal identifiers and writes each subject once (0.4 s for 450,000 triples on disk,
+        where filtering them by namespace in the query writes every triple's subject: 1.6 s)."""
+        answer = self.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+        return sorted(row["s"].value for row in answer if isinstance(row["s"], ox.NamedNode))
+
     @property
     def ontology_iri(self) -> str:
         return self.base + "ontology"
 
     def _subjects_under(self, namespace: str) -> list[str]:
-        subjects = {
-            quad.subject.value
-            for quad in self.quads(None, None, None)
-            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(namespace)
-        }
-        return sorted(subjects)
+        return [iri for iri in self._subjects if iri.startswith(namespace)]
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -267,11 +424,11 @@ class Publication:
 
     def count_instances(self, cls: str) -> int:
         """Resources typed ``cls`` directly (as VoID counts them)."""
-        return sum(1 for _ in self.quads(None, TYPE, node(cls)))
+        return self.count(None, TYPE, node(cls))
 
     def count_uses(self, predicate: str) -> int:
         """Triples whose predicate is ``predicate``."""
-        return sum(1 for _ in self.quads(None, node(predicate), None))
+        return self.count(None, node(predicate), None)
 
     # --- the dataset description -------------------------------------------------------------
 
@@ -352,7 +509,10 @@ class Publication:
             if isinstance(quad.object, ox.NamedNode):
                 notes[quad.object.value].update(self._named_owners(quad.subject))
         return {
-            term: [ShapeNote(iri, self._shape_text(iri)) for iri in sorted(owners)]
+            term: [
+                ShapeNote(iri, self._shape_text(iri), self._shape_translations(iri))
+                for iri in sorted(owners)
+            ]
             for term, owners in notes.items()
         }
 
@@ -371,6 +531,14 @@ class Publication:
                 quad.subject for quad in self.shapes.quads_for_pattern(None, None, current)
             )
         return owners
+
+    def _shape_translations(self, iri: str) -> dict[str, str]:
+        """The shape's ``rdfs:comment`` in each language but English, by language."""
+        return {
+            quad.object.language: quad.object.value
+            for quad in self.shapes.quads_for_pattern(node(iri), node(RDFS + "comment"), None)
+            if isinstance(quad.object, ox.Literal) and quad.object.language not in ("", "en")
+        }
 
     def _shape_text(self, iri: str) -> str:
         for predicate in (SH + "message", RDFS + "comment", RDFS + "label"):
@@ -414,13 +582,18 @@ class Publication:
     @cached_property
     def search_entries(self) -> list[SearchEntry]:
         """Every page with the folded form of each of its labels, alternative labels and
-        descriptions."""
+        descriptions: one pattern per property over the whole graph (not four lookups per
+        page, which a remote store would answer with a request each)."""
+        columns = {p.value: self._column(p) for p in (LABEL, ALT_LABEL, DESCRIPTION, COMMENT)}
+
+        def text(iri: str, predicate: ox.NamedNode) -> list[str]:
+            values = columns[predicate.value].get(iri, [])
+            return [term.value for term in sorted(values, key=str)]
+
         entries = []
         for iri in [*self.resources, *self.terms]:
-            names = [term.value for term in self.objects(iri, LABEL)]
-            names += [term.value for term in self.objects(iri, ALT_LABEL)]
-            texts = [term.value for term in self.objects(iri, node(DCTERMS + "description"))]
-            texts += [term.value for term in self.objects(iri, node(RDFS + "comment"))]
+            names = text(iri, LABEL) + text(iri, ALT_LABEL)
+            texts = text(iri, DESCRIPTION) + text(iri, COMMENT)
             entries.append(
                 SearchEntry(
                     iri,
@@ -447,6 +620,32 @@ class Publication:
             if rank is not None:
                 ranked.append((rank, self.label(entry.iri, "en").casefold(), entry.iri))
         return [iri for _rank_, _label, iri in sorted(ranked)]
+
+
+class Lookup(Generic[V]):
+    """What pages read of each resource (its labels, its types) by IRI, with ``get`` as a dict
+    has: filled at once from a property read whole (:meth:`fill`), else looked up the first
+    time an IRI is asked for and kept. Threads may share it: two threads looking up the same
+    IRI at once find the same answer."""
+
+    def __init__(self, lookup: Callable[..., V | None]) -> None:
+        self._lookup = lookup
+        self._known: dict[str, V | None] = {}
+        self._complete = False
+
+    def fill(self, column: Mapping[str, list[Term]]) -> None:
+        """Every IRI's value, from all the values of the property by subject."""
+        self._known = {iri: self._lookup(iri, values) for iri, values in column.items()}
+        self._complete = True
+
+    def get(self, iri: str, default: V | None = None) -> V | None:
+        try:
+            found = self._known[iri]
+        except KeyError:
+            found = None if self._complete else self._lookup(iri)
+            if not self._complete:
+                self._known[iri] = found
+        return default if found is None else found
 
 
 def query_words(text: str) -> list[str]:
@@ -479,6 +678,18 @@ def _rank(keys: Iterable[str], query: str, words: list[str]) -> int | None:
         rank = 0 if key == query else 1 if key.startswith(query) else 2
         best = rank if best is None else min(best, rank)
     return best
+
+
+def open_store(dist: Path, base: str = BASE) -> ox.Store:
+    """The build ``dist`` as a Store: its persistent index opened read-only when IRIs stay
+    canonical (milliseconds, and the graph stays on disk, shared through the page cache by
+    every process that opens it), else the dumps parsed into memory and rebased.
+
+    A build without an index (made before there was one) is parsed too."""
+    index = index_path(dist)
+    if base == BASE and index.is_dir():
+        return open_index(index)
+    return load_store(dist, base)
 
 
 def load_store(dist: Path, base: str = BASE) -> ox.Store:

@@ -1,7 +1,10 @@
 """SPARQL in worker processes the server can stop: the endpoint's engine and its limits.
 
-Each worker holds its own pyoxigraph Store of the build (the union as the default graph, the
-sections' and inferences' graphs named: see ``load_store``) and answers one query at a time: it
+Each worker opens its own pyoxigraph Store of the build (the union as the default graph, the
+sections' and inferences' graphs named): the build's persistent index, read-only, which opens in
+milliseconds at any size and keeps the graph on disk, shared by every worker through the page
+cache; only a rebased server parses the dumps into each worker's memory (see ``open_store``).
+It answers one query at a time: it
 checks the query with :func:`canada_korea.query.prepare` (the same refusals and messages as the
 command line), evaluates the very text it checked in Oxigraph (~0.3 ms for a shipped question,
 against ~10–130 ms in rdflib's engine) with the endpoint's base IRI and the dataset the request
@@ -16,9 +19,9 @@ Every limit ends a query with a message that names it and says how to ask for le
 - time: Oxigraph cannot be interrupted from Python, so a query past its time limit is stopped
   by killing its worker, and a fresh worker takes its place.
 - memory: a worker runs under an address-space limit (``RLIMIT_AS``), set once its store is
-  loaded; a query that needs more fails to allocate, and its worker dies (Oxigraph aborts) or
-  reports the ``MemoryError``. Either way the answer says the query needed too much memory, and
-  a fresh worker takes its place.
+  opened (see :func:`_serve`); a query that needs more fails to allocate, and its worker dies
+  (Oxigraph aborts) or reports the ``MemoryError``. Either way the answer says the query
+  needed too much memory, and a fresh worker takes its place.
 - size: an answer of more than ``max_rows`` rows or triples, or more than ``max_bytes`` bytes,
   is refused whole, never cut short.
 - the processor: workers run at a lower priority than the server, so pages keep the CPU.
@@ -38,6 +41,7 @@ ready in tens of milliseconds.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -64,7 +68,7 @@ from ..offline import forbid_network, require_sandbox
 from ..query import SERVICE_REFUSED, prepare, serialize_result
 from . import SERVE_MEMORY_LIMIT
 from .description import UnwritableGraph, document
-from .publication import XSD, load_store, rebased_prefixes
+from .publication import XSD, open_store, rebased_prefixes
 
 DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
 DEFAULT_MAX_ROWS = 10_000
@@ -79,6 +83,8 @@ SELECT_FORMATS = {
     "text/tab-separated-values": "tsv",
 }
 """The result formats of SELECT and ASK, by media type, as :func:`serialize_result` names them."""
+_M_ARENA_MAX = -8
+"""glibc's ``mallopt`` parameter for the number of malloc arenas (malloc.h)."""
 _DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 """How a worker ends when an allocation fails under its limit: Rust aborts, a thread's stack
 cannot grow, or the kernel's out-of-memory killer picks it."""
@@ -186,7 +192,9 @@ class QueryPool:
         self, dist: Path, *, base: str = BASE, size: int = DEFAULT_WORKERS, limits: Limits
     ) -> None:
         require_sandbox()
-        self.dist = dist
+        # The build the server started with: a worker started later (to replace one stopped at
+        # its time limit) opens the same one, even when a newer build has been swapped in.
+        self.dist = dist.resolve()
         self.base = base
         self.size = size
         self.limits = limits
@@ -336,17 +344,22 @@ def _stop(worker: _Worker) -> None:
 
 
 def _serve(connection: Connection, dist: str, base: str, limits: Limits) -> None:
-    """A worker's whole life: leave the network for good, give way to the server, load the
-    dump, cap its memory, then answer jobs until the pipe closes.
+    """A worker's whole life: leave the network for good, give way to the server, open the
+    store, cap its memory, then answer jobs until the pipe closes.
 
-    The cap comes after loading: Oxigraph's bulk loader reserves a stack per thread for a
-    moment (about 200 MB of address space), which a tight cap would refuse, and a worker that
-    cannot start would fail every query after it. A failed allocation reports one line, not a
-    backtrace per query, whatever ``RUST_BACKTRACE`` the server runs with."""
+    The cap comes after opening: Oxigraph's bulk loader (a rebased server's) reserves a stack
+    per thread for a moment (about 200 MB of address space), which a tight cap would refuse,
+    and a worker that cannot start would fail every query after it. The index's store starts
+    three RocksDB threads as it opens; glibc would reserve 64 MB of address space for each of
+    their heaps (330 MB that count against the cap, unused), so the worker keeps one heap for
+    all its threads (:func:`_one_heap`): the open index then takes about 100 MB of the cap, as
+    the in-memory store did. A failed allocation reports one line, not a backtrace per query,
+    whatever ``RUST_BACKTRACE`` the server runs with."""
     forbid_network()
     os.nice(WORKER_NICENESS)
     os.environ["RUST_BACKTRACE"] = "0"
-    store = load_store(Path(dist), base)
+    _one_heap()
+    store = open_store(Path(dist), base)
     cap = limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     prefixes = rebased_prefixes(base)
@@ -360,6 +373,13 @@ def _serve(connection: Connection, dist: str, base: str, limits: Limits) -> None
         except EOFError:
             return
         connection.send(_answer(context, job))
+
+
+def _one_heap() -> None:
+    """One malloc arena for every thread of this process (glibc's ``M_ARENA_MAX``), set before
+    any thread starts; elsewhere than glibc, nothing to do."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
 
 
 @dataclass(frozen=True)

@@ -85,12 +85,13 @@
       var entry = item[2];
       var li = document.createElement("li");
       var a = link("", pageHref(entry.p));
+      a.className = "data";
       marked(a, entry.l[lang] || entry.l.en);
       li.appendChild(a);
       var description = entry.d[lang] || entry.d.en;
       if (description) {
         var p = document.createElement("p");
-        p.className = "snippet";
+        p.className = "snippet data";
         if (!entry.d[lang]) { p.lang = "en"; }
         if (marked(p, description)) { li.appendChild(p); }
       }
