@@ -14,7 +14,8 @@ size, the figures the scaling targets of issue 12 are stated in:
 
 The figures are printed, never asserted. Run from a checkout (100x takes minutes):
 
-    .venv/bin/python bench/scale.py [--hundred] [--runs N] [--keep DIR] [--code CHECKOUT]
+    .venv/bin/python bench/scale.py [--hundred | --sizes 1,10,100] [--runs N] [--keep DIR]
+        [--code CHECKOUT]
 """
 
 from __future__ import annotations
@@ -198,6 +199,10 @@ def table(results: list[Figures]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hundred", action="store_true", help="also measure 100x (slow)")
+    parser.add_argument(
+        "--sizes",
+        help="the sizes to measure, comma-separated (default: 1,10, or 1,10,100 with --hundred)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per median (default: 3)")
     parser.add_argument(
         "--keep",
@@ -213,6 +218,8 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     sizes = [1, 10, 100] if arguments.hundred else [1, 10]
+    if arguments.sizes:
+        sizes = [int(size) for size in arguments.sizes.split(",")]
     os.environ["SOURCE_DATE_EPOCH"] = "0"
     if arguments.code is not None:
         os.environ["PYTHONPATH"] = str(arguments.code.resolve() / "src")

@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from canada_korea.formats import by_name
 from canada_korea.load import Contribution, find_project
-from canada_korea.namespaces import CK, CKR
-from canada_korea.pipeline import published_graph, published_shapes
+from canada_korea.namespaces import CK, CKR, new_dataset
+from canada_korea.pipeline import published_context, published_graph, published_shapes
 from canada_korea.validate import validate_contributions, validate_graph
 
 
@@ -61,21 +61,33 @@ def main() -> None:
     published = published_graph(project)
     shapes = published_shapes(project)
     patch = patch_of_100_triples()
-    contribution = Contribution(Path("<bench>"), by_name("nt"), "", patch)  # type: ignore[arg-type]
+    written = new_dataset()
+    for triple in patch:
+        written.default_graph.add(triple)
+    contribution = Contribution(Path("<bench>"), by_name("nt"), "", patch, written)  # type: ignore[arg-type]
+    terms = {term for triple in patch for term in triple if isinstance(term, URIRef)}
     combined = Graph()
-    for triple in (*published, *patch):
+    for triple in (*published.default_graph, *patch):
         combined.add(triple)
     dump = project.dist_dir / "canada-korea.nt"
 
     focused = median_seconds(
         lambda: validate_contributions([contribution], published, shapes), runs
     )
+    indexed = median_seconds(
+        lambda: validate_contributions([contribution], published_context(project, terms), shapes),
+        runs,
+    )
     full = median_seconds(lambda: validate_graph(combined, shapes), max(1, runs // 2))
     parse = median_seconds(lambda: Graph().parse(dump, format="nt"), runs)
-    serialise = median_seconds(lambda: published.serialize(format="turtle"), runs)
+    serialise = median_seconds(lambda: published.default_graph.serialize(format="turtle"), runs)
 
-    print(f"published graph: {len(published)} triples; patch: {len(patch)} triples; runs: {runs}")
-    print(f"validate patch (focused, in context):  {focused * 1000:8.1f} ms")
+    size = len(published.default_graph)
+    print(f"published graph: {size} triples; patch: {len(patch)} triples; runs: {runs}")
+    print(
+        f"validate patch (its context from the index, as `validate` does): {indexed * 1000:8.1f} ms"
+    )
+    print(f"validate patch (in the whole parsed graph): {focused * 1000:8.1f} ms")
     print(f"validate whole graph + patch (full):   {full * 1000:8.1f} ms")
     print(f"rdflib parse of the N-Triples dump:     {parse * 1000:8.1f} ms")
     print(f"rdflib Turtle serialisation of graph:   {serialise * 1000:8.1f} ms")
