@@ -65,3 +65,12 @@ class InputError(CanadaKoreaError):
 class QueryError(CanadaKoreaError):
     """A query cannot be run: a syntax error (with line and column), an update, a ``SERVICE``
     call that was not allowed, an unknown named query, a time-out or a failing endpoint."""
+
+
+class StoreError(CanadaKoreaError):
+    """The SPARQL endpoint a front end reads cannot be reached, refuses a query, or does not
+    hold the dataset as the README says to load it."""
+
+
+class StoreTimeout(StoreError):
+    """The SPARQL endpoint did not answer within the time allowed."""

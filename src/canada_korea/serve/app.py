@@ -63,7 +63,7 @@ from fastapi.testclient import TestClient
 from rdflib.query import Result
 from starlette.exceptions import HTTPException
 
-from ..errors import InputError, QueryError
+from ..errors import InputError, QueryError, StoreError, StoreTimeout
 from ..formats import by_path
 from ..load import Project
 from ..namespaces import BASE, PREFIXES
@@ -88,8 +88,6 @@ from .remote import DEFAULT_TIMEOUT as DEFAULT_STORE_TIMEOUT
 from .remote import (
     GRAPH_ACCEPT,
     RemoteStore,
-    StoreError,
-    StoreTimeout,
     installed_queries,
     open_publication,
     parse_graph,
@@ -200,7 +198,7 @@ def create_app(project: Project | None, settings: Settings | None = None) -> Fas
     Its query workers start and stop with the application's lifespan. Raises
     :class:`InputError` for settings it cannot serve with (a base that is not a plain web
     address, a time limit that is not a positive number of seconds, a memory limit under
-    256 MB, a front end with no endpoint or another base) and :class:`.remote.StoreError` when
+    256 MB, a front end with no endpoint or another base) and :class:`.errors.StoreError` when
     the endpoint cannot be reached or does not hold the dataset."""
     settings = settings or Settings()
     base = _checked_base(settings.base)

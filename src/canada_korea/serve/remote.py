@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import CanadaKoreaError, QueryError
+from ..errors import QueryError, StoreError, StoreTimeout
 from ..load import PACKAGE_ROOT, Project
 from ..namespaces import BASE
 from ..query import EndpointTimeout, NamedQuery, named_queries, post_sparql
@@ -44,15 +44,6 @@ knows it as ``text/plain``), else Turtle."""
 DEFAULT_TIMEOUT = 30.0
 """Seconds a request for a page may wait for the store: a cold store's first whole-graph
 answers (labels, the listings) take a while."""
-
-
-class StoreError(CanadaKoreaError):
-    """The SPARQL endpoint a front end reads cannot be reached, refuses a query, or does not
-    hold the dataset as the README says to load it."""
-
-
-class StoreTimeout(StoreError):
-    """The SPARQL endpoint did not answer within the time allowed."""
 
 
 class RemoteStore:
