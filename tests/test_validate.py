@@ -261,7 +261,7 @@ def test_ten_megabyte_literal(project: Project, tmp_path: Path, capsys) -> None:
     )
     code, out, err = run(capsys, "--project", project.root, "validate", path)
     assert (code, err) == (1, "")
-    assert "descriptions are language-tagged sentences (en or fr), one per language" in out
+    assert "descriptions are language-tagged sentences (en, fr or ko), one per language" in out
 
 
 def test_validate_never_modifies_data(project: Project, capsys) -> None:

@@ -322,6 +322,44 @@ def value_html(v: Value | None) -> Markup:
     return Markup("<span{}{}{}>{}</span>").format(title, lang, data, v.text)
 
 
+def cited_html(v: Value, t: dict[str, str]) -> Markup:
+    """A property's value followed by the sections that state it and the inferences that hold
+    it (``t`` the page's interface strings)."""
+    out = value_html(v)
+    if v.sources:
+        sources = Markup("; ").join(
+            Markup('<span class="source">{} › {}</span>').format(
+                value_html(s.document), value_html(s.section)
+            )
+            for s in v.sources
+        )
+        out += Markup(' <span class="stated-by" title="{}">{}</span>').format(
+            t["stated_by"], sources
+        )
+    if v.inferences:
+        held = Markup(", ").join(value_html(i) for i in v.inferences)
+        out += Markup(' <span class="inferred">{}: {}</span>').format(t["inferred"], held)
+    return out
+
+
+def rows_html(rows: Iterable[Row], css: str, t: dict[str, str]) -> Markup:
+    """A table of properties and their values, each cited (see :func:`cited_html`)."""
+    out = [Markup('<table class="{}">\n<tbody>\n').format(css)]
+    for row in rows:
+        if len(row.values) == 1:
+            values = cited_html(row.values[0], t)
+        else:
+            items = "".join(Markup("<li>{}</li>\n").format(cited_html(v, t)) for v in row.values)
+            values = Markup('<ul class="values">\n{}</ul>\n').format(Markup(items))
+        out.append(
+            Markup('<tr>\n<th scope="row">{}</th>\n<td>{}</td>\n</tr>\n').format(
+                value_html(row.prop), values
+            )
+        )
+    out.append(Markup("</tbody>\n</table>"))
+    return Markup("").join(out)
+
+
 def environment() -> Environment:
     """The templates, autoescaped, failing loudly on an undefined name; built once."""
     env = Environment(
@@ -334,6 +372,7 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals["value"] = value_html
+    env.globals["property_table"] = rows_html
     env.filters["number"] = lambda value, lang: format_number(str(value), lang)
     env.filters["quote"] = lambda text: urllib.parse.quote(text, safe="")
     return env
