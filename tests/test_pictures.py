@@ -391,11 +391,12 @@ def test_pictures_are_drawn_in_a_browser_within_the_policy_and_the_screen(
                 assert box is not None and box["width"] > 0 and box["height"] > 0, name
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, name
                 assert page.evaluate("window.violations") == [], name
-                lang = page.get_attribute("html", "lang") or "en"
-                assert not untranslated(page.evaluate(INTERFACE_TEXT), lang), name
+                # Before the check of the interface's words, which removes the data and SVG.
                 page.screenshot(
                     path=str(SCREENSHOTS / f"pictures-{name}-{width}.png"), full_page=True
                 )
+                lang = page.get_attribute("html", "lang") or "en"
+                assert not untranslated(page.evaluate(INTERFACE_TEXT), lang), name
             assert not errors, errors
             page.goto(live_server + "/timeline.html")
             summit = page.locator(
