@@ -261,8 +261,9 @@ def _refuse_deep_nesting(path: Path, text: str, label: str) -> None:
 
 
 def _error_at(path: Path, text: str, offset: int, message: str) -> SourceSyntaxError:
-    """The error for ``message`` pointing at ``offset`` of ``path``'s ``text``."""
-    line, column = position(text, offset)
+    """The error for ``message`` pointing at ``offset`` of ``path``'s ``text``, or at the file
+    alone when ``offset`` is negative (the culprit could not be found in the text)."""
+    line, column = position(text, offset) if offset >= 0 else (None, None)
     return SourceSyntaxError(message, file=path, line=line, column=column)
 
 
@@ -338,14 +339,12 @@ def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]
         return
     curie = redefined[0][0].n3(written.namespace_manager)
     text = path.read_text("utf-8")
-    offset = text.find(curie)
-    line, column = position(text, offset) if offset >= 0 else (None, None)
-    raise SourceSyntaxError(
+    raise _error_at(
+        path,
+        text,
+        text.find(curie),
         f"{curie} is an ontology term: data files do not describe or redefine the"
         " vocabulary (ontology/ does)",
-        file=path,
-        line=line,
-        column=column,
     )
 
 
@@ -519,14 +518,12 @@ def _refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
         if bad is None:
             continue
         head = str(term)[: bad.start()]
-        offset = text.find(head) if head else -1
-        line, column = position(text, offset) if offset >= 0 else (None, None)
-        raise SourceSyntaxError(
+        raise _error_at(
+            path,
+            text,
+            text.find(head) if head else -1,
             f"invalid IRI {json.dumps(str(term))[:80]}: IRIs cannot contain spaces, quotes,"
             " angle brackets or control characters",
-            file=path,
-            line=line,
-            column=column,
         )
 
 
