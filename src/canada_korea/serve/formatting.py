@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ko": "한국어"}
 
@@ -858,6 +859,7 @@ def inverse_label(iri: str, label: str, lang: str) -> str:
     return MESSAGES[lang]["inverse_of"].format(label=label)
 
 
+@lru_cache(maxsize=1 << 16)
 def collation_key(text: str, lang: str) -> tuple[str, str]:
     """A sort key that orders ``text`` as a reader of ``lang`` expects: accents and case are
     ignored first (French puts "à propos de" with the a's and "échelle" with the e's, not after

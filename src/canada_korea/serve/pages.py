@@ -25,10 +25,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from html import escape
+from typing import Any
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from markupsafe import escape as _escape
 
 from ..changelog import ReleaseChanges
 from ..diff import DiffReport, Entry, display, summary
@@ -67,6 +69,8 @@ DESCRIPTION = ox.NamedNode(DCTERMS + "description")
 IS_PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
 LICENCE_NAMES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 HTML_ROWS = 1000
+MEMO_SIZE = 1 << 16
+"""Answers a renderer remembers (links, sections' places) before it forgets them all."""
 HTML_CELL_CHARS = 2000
 HTML_GRAPH_CHARS = 200_000
 _WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\`]+", re.IGNORECASE)
@@ -308,18 +312,19 @@ def page_path(publication: Publication, iri: str) -> str | None:
 @cache
 def value_html(v: Value | None) -> Markup:
     """One value as the pages show it: a link, a ``<time>`` or a ``<span>``, with its title,
-    language and data mark. Written here rather than as a template macro: pages call it tens of
-    thousands of times per build, and a macro call costs several times a function call."""
+    language and data mark. Written here with f-strings over ``escape`` rather than as a
+    template macro or ``Markup.format``: pages call it tens of thousands of times per build,
+    and both cost several times this (the bytes are the same)."""
     if v is None:
         return Markup("")
-    title = Markup(' title="{}"').format(v.title) if v.title else ""
+    title = f' title="{_escape(v.title)}"' if v.title else ""
     if v.datetime and not v.href:
-        return Markup('<time datetime="{}"{}>{}</time>').format(v.datetime, title, v.text)
-    lang = Markup(' lang="{}"').format(v.lang) if v.lang else ""
-    data = Markup(' class="data"') if v.data else ""
+        return Markup(f'<time datetime="{_escape(v.datetime)}"{title}>{_escape(v.text)}</time>')
+    lang = f' lang="{_escape(v.lang)}"' if v.lang else ""
+    data = ' class="data"' if v.data else ""
     if v.href:
-        return Markup('<a href="{}"{}{}{}>{}</a>').format(v.href, title, lang, data, v.text)
-    return Markup("<span{}{}{}>{}</span>").format(title, lang, data, v.text)
+        return Markup(f'<a href="{_escape(v.href)}"{title}{lang}{data}>{_escape(v.text)}</a>')
+    return Markup(f"<span{title}{lang}{data}>{_escape(v.text)}</span>")
 
 
 def cited_html(v: Value, t: dict[str, str]) -> Markup:
@@ -327,37 +332,31 @@ def cited_html(v: Value, t: dict[str, str]) -> Markup:
     it (``t`` the page's interface strings)."""
     out = value_html(v)
     if v.sources:
-        sources = Markup("; ").join(
-            Markup('<span class="source">{} › {}</span>').format(
-                value_html(s.document), value_html(s.section)
-            )
+        sources = "; ".join(
+            f'<span class="source">{value_html(s.document)} › {value_html(s.section)}</span>'
             for s in v.sources
         )
-        out += Markup(' <span class="stated-by" title="{}">{}</span>').format(
-            t["stated_by"], sources
+        out += Markup(
+            f' <span class="stated-by" title="{_escape(t["stated_by"])}">{sources}</span>'
         )
     if v.inferences:
-        held = Markup(", ").join(value_html(i) for i in v.inferences)
-        out += Markup(' <span class="inferred">{}: {}</span>').format(t["inferred"], held)
+        held = ", ".join(value_html(i) for i in v.inferences)
+        out += Markup(f' <span class="inferred">{_escape(t["inferred"])}: {held}</span>')
     return out
 
 
 def rows_html(rows: Iterable[Row], css: str, t: dict[str, str]) -> Markup:
     """A table of properties and their values, each cited (see :func:`cited_html`)."""
-    out = [Markup('<table class="{}">\n<tbody>\n').format(css)]
+    out = [f'<table class="{_escape(css)}">\n<tbody>\n']
     for row in rows:
         if len(row.values) == 1:
             values = cited_html(row.values[0], t)
         else:
-            items = "".join(Markup("<li>{}</li>\n").format(cited_html(v, t)) for v in row.values)
-            values = Markup('<ul class="values">\n{}</ul>\n').format(Markup(items))
-        out.append(
-            Markup('<tr>\n<th scope="row">{}</th>\n<td>{}</td>\n</tr>\n').format(
-                value_html(row.prop), values
-            )
-        )
-    out.append(Markup("</tbody>\n</table>"))
-    return Markup("").join(out)
+            items = "".join(f"<li>{cited_html(v, t)}</li>\n" for v in row.values)
+            values = f'<ul class="values">\n{items}</ul>\n'
+        out.append(f'<tr>\n<th scope="row">{value_html(row.prop)}</th>\n<td>{values}</td>\n</tr>\n')
+    out.append("</tbody>\n</table>")
+    return Markup("".join(out))
 
 
 def environment() -> Environment:
@@ -394,6 +393,7 @@ class Renderer:
         self.sparql = sparql
         self.changes_link = changes_link
         self.env = environment()
+        self._memo: dict[tuple[str, ...], object] = {}
 
     # --- the frame every page shares ---------------------------------------------------------
 
@@ -514,7 +514,23 @@ class Renderer:
     def link(self, iri: str, links: Links) -> Value:
         """A link to ``iri``: its page on this site, else the IRI itself when it is a web
         address (an IRI such as ``javascript:…`` from a SPARQL answer is shown, never linked);
-        text is its label."""
+        text is its label. Remembered per page language and depth: a build asks for the same
+        links on thousands of pages."""
+        return self._remembered(("link", iri, links.lang, links.root), self._link, iri, links)
+
+    def _remembered(
+        self, key: tuple[str, ...], compute: Callable[..., Any], *arguments: Any
+    ) -> Any:
+        """``compute(*arguments)``, remembered under ``key`` until :data:`MEMO_SIZE` answers
+        are held (then forgotten at once: a server's SPARQL answers must not grow it)."""
+        if key in self._memo:
+            return self._memo[key]
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        answer = self._memo[key] = compute(*arguments)
+        return answer
+
+    def _link(self, iri: str, links: Links) -> Value:
         text, text_lang = self.label(iri, links.lang)
         path = page_path(self.publication, iri)
         href = links.page(path) if path else web_address(iri)
@@ -645,17 +661,22 @@ class Renderer:
         sections = [s.value for s in self.publication.objects(iri, self.publication.ck("statedIn"))]
         return self._cite(sections, links)
 
+    def _place(self, section: str) -> tuple[str | None, int]:
+        """The document ``section`` is part of, and its position in it (0 when unknown)."""
+        publication = self.publication
+        document = publication.value(section, IS_PART_OF)
+        position = publication.value(section, publication.ck("position"))
+        order = int(position.value) if isinstance(position, ox.Literal) else 0
+        return (document.value if document else None), order
+
     def _cite(self, sections: Iterable[str], links: Links) -> list[Source]:
         """Sections as "document, section", sorted by document, then by place in it."""
-        publication = self.publication
         cited = []
         for section in sections:
-            document = publication.value(section, IS_PART_OF)
-            position = publication.value(section, publication.ck("position"))
-            order = int(position.value) if isinstance(position, ox.Literal) else 0
+            document, order = self._remembered(("place", section), self._place, section)
             cited.append(
                 (
-                    self.link(document.value, links) if document else Value(""),
+                    self.link(document, links) if document else Value(""),
                     order,
                     self.link(section, links),
                 )
