@@ -23,7 +23,10 @@ and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect r
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,6 +41,8 @@ from .serve.publication import LANGUAGES, Publication
 from .serve.service import LISTS, container
 
 SITE = "site"
+Job = Callable[[], object]
+"""One file (or a few) of the site to write: the unit the build shares among the cores."""
 
 
 def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = None) -> Path:
@@ -49,25 +54,19 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         shutil.rmtree(site)
     publication = Publication(dist, named_queries(project))
     renderer = Renderer(publication, changes_link=changes is not None)
-    for lang in LANGUAGES:
-        _write(site, "index", lang, renderer.landing(lang))
-        if changes is not None:
-            _write(site, "changes", lang, renderer.changes(lang, changes))
-        _write(site, "timeline", lang, renderer.timeline(lang))
-        _write(site, "map", lang, renderer.map_page(lang))
-        _write(site, "search", lang, renderer.search(lang, None))
-        _write(site, "ontology/index", lang, renderer.ontology(lang))
-        for folder in LISTS:
-            _write(site, folder + "index", lang, renderer.listing(folder, lang))
-    for folder, title in LISTS.items():
-        triples = container(publication, folder, title)
-        (site / f"{folder}index.ttl").write_bytes(turtle(triples, publication.prefixes))
-        (site / f"{folder}index.jsonld").write_bytes(jsonld(triples, publication.prefixes))
-        (site / f"{folder}index.nt").write_bytes(ntriples(triples))
-    (site / "search-index.json").write_bytes(renderer.search_index())
-    (site / "sitemap.xml").write_bytes(renderer.sitemap())
-    (site / "robots.txt").write_bytes(renderer.robots())
     prefixes = publication.prefixes
+
+    def page(path: str, lang: str, render: Callable[[], str]) -> Job:
+        return lambda: _write(site, path, lang, render())
+
+    def document(name: str, render: Callable[[], bytes]) -> Job:
+        return lambda: (site / name).write_bytes(render())
+
+    def container_documents(folder: str, title: str) -> None:
+        triples = container(publication, folder, title)
+        (site / f"{folder}index.ttl").write_bytes(turtle(triples, prefixes))
+        (site / f"{folder}index.jsonld").write_bytes(jsonld(triples, prefixes))
+        (site / f"{folder}index.nt").write_bytes(ntriples(triples))
 
     def write_resource(iri: str) -> None:
         description = describe(publication, iri)
@@ -81,8 +80,30 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         (site / f"{path}.jsonld").write_bytes(jsonld(triples, prefixes))
         (site / f"{path}.nt").write_bytes(ntriples(triples))
 
-    # Most of a build's time: rendered on every core (see ``canada_korea.parallel``).
-    for_each([*publication.resources, *publication.terms], write_resource)
+    # The site-wide documents first (the costliest), then every resource's page: all of them
+    # written on every core (see ``canada_korea.parallel``), most of a build's time.
+    jobs: list[Job] = [
+        document("search-index.json", renderer.search_index),
+        document("sitemap.xml", renderer.sitemap),
+        document("robots.txt", renderer.robots),
+    ]
+    for folder, title in LISTS.items():
+        jobs.append(partial(container_documents, folder, title))
+    for lang in LANGUAGES:
+        jobs += [
+            page("ontology/index", lang, partial(renderer.ontology, lang)),
+            page("map", lang, partial(renderer.map_page, lang)),
+            page("timeline", lang, partial(renderer.timeline, lang)),
+            page("index", lang, partial(renderer.landing, lang)),
+            page("search", lang, partial(renderer.search, lang, None)),
+            *(page(f + "index", lang, partial(renderer.listing, f, lang)) for f in LISTS),
+        ]
+        if changes is not None:
+            jobs.append(page("changes", lang, partial(renderer.changes, lang, changes)))
+    jobs += [partial(write_resource, iri) for iri in [*publication.resources, *publication.terms]]
+    for folder in LISTS:
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    for_each(jobs, _run)
     _copy_files(dist, site / "dumps")
     queries = site / "queries"
     queries.mkdir()
@@ -96,6 +117,10 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
     return site
 
 
+def _run(job: Job) -> None:
+    job()
+
+
 def _write(site: Path, path: str, lang: str, html: str) -> None:
     target = site / Links(path, lang).page(path).removeprefix(Links(path, lang).root)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +128,12 @@ def _write(site: Path, path: str, lang: str, html: str) -> None:
 
 
 def _copy_files(dist: Path, target: Path) -> None:
+    """The dumps in the site, as hard links where the file system has them: at 100x they are
+    gigabytes that need not be written twice (no build ever writes into a published file)."""
     target.mkdir(parents=True)
     for path in sorted(dist.iterdir()):
         if path.is_file():
-            shutil.copyfile(path, target / path.name)
+            try:
+                os.link(path, target / path.name)
+            except OSError:
+                shutil.copyfile(path, target / path.name)
