@@ -23,12 +23,15 @@ from rdflib.compare import isomorphic
 
 from canada_korea.load import Project
 from canada_korea.namespaces import CK, CKR
-from canada_korea.pipeline import BuildReport
+from canada_korea.pipeline import BuildReport, build
 from canada_korea.query import named_queries
 from canada_korea.serve.app import Settings, create_app
 from canada_korea.serve.description import describe
 from canada_korea.serve.pages import page_path
 from canada_korea.serve.publication import LANGUAGES, Publication
+from canada_korea.site import FINGERPRINTS
+
+from .conftest import CASES, copy_project, small_project
 
 OWL = "http://www.w3.org/2002/07/owl#"
 
@@ -231,6 +234,46 @@ def _files(folder: Path) -> Iterator[tuple[str, bytes]]:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             yield str(path.relative_to(folder)), path.read_bytes()
+
+
+def _inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+def test_a_build_renders_again_only_what_a_change_touched(tmp_path: Path) -> None:
+    """Renaming a place re-renders its page and the pages that link to it; a page the change
+    does not touch is the previous build's file (a hard link); and the site is byte for byte
+    what a build from scratch of the changed sources writes."""
+    project = small_project(tmp_path / "project", CASES / "diff" / "old.trig")
+    first = build(project, source_date_epoch="0").dist.resolve() / "site"
+    data = project.data_dir / "old.trig"
+    data.write_text(data.read_text("utf-8").replace('"Test city"@en', '"Renamed city"@en'))
+    second = build(project, source_date_epoch="0").dist.resolve() / "site"
+    scratch = copy_project(tmp_path / "scratch")
+    for path in scratch.data_dir.glob("*.trig"):
+        path.unlink()
+    shutil.copyfile(data, scratch.data_dir / data.name)
+    fresh = build(scratch, source_date_epoch="0").dist / "site"
+    assert dict(_files(second)) == dict(_files(fresh))
+    for changed in ("id/test-city.html", "id/test-summit.html", "id/test-city.ttl"):
+        assert _inode(second / changed) != _inode(first / changed), changed
+    assert "Renamed city" in (second / "id" / "test-summit.fr.html").read_text("utf-8")
+    for kept in ("id/test-retired-event.html", "id/test-retired-event.ko.html"):
+        assert _inode(second / kept) == _inode(first / kept), kept
+        assert (second / kept).read_bytes() == (first / kept).read_bytes()
+
+
+def test_a_build_without_readable_fingerprints_renders_every_page(tmp_path: Path) -> None:
+    """A damaged record of the build before is no reason to fail nor to trust it: every page
+    is rendered again, to the same bytes."""
+    project = small_project(tmp_path / "project", CASES / "diff" / "old.trig")
+    first = build(project, source_date_epoch="0").dist.resolve()
+    (first / FINGERPRINTS).write_text("{not json", "utf-8")
+    second = build(project, source_date_epoch="0").dist.resolve()
+    pages = [path.relative_to(second / "site") for path in (second / "site" / "id").iterdir()]
+    assert pages
+    assert all(_inode(second / "site" / p) != _inode(first / "site" / p) for p in pages)
+    assert dict(_files(second / "site")) == dict(_files(first / "site"))
 
 
 def test_pages_link_resources_by_their_iri(site: Path) -> None:

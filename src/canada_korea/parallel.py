@@ -3,7 +3,7 @@ the static site's pages, ~40 % of a build), which threads cannot speed up.
 
 Forked children share what the parent has already loaded (the publication, the templates)
 copy-on-write, so nothing is pickled on the way in; each writes its own files and sends back
-only how it ended.
+only how it ended and what its items returned (small: a fingerprint, a name).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from multiprocessing.sharedctypes import Synchronized
 from typing import TypeVar
 
 Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
-def for_each(items: Sequence[Item], work: Callable[[Item], None]) -> None:
-    """Call ``work`` on every item, in one process per core (this process is one of them).
+def for_each(items: Sequence[Item], work: Callable[[Item], Result]) -> list[Result]:
+    """Call ``work`` on every item, in one process per core (this process is one of them), and
+    return what it returned for each, in the items' order.
 
     Each process takes the next item not yet taken, so a few costly items (the Turtle dump)
     do not leave the other cores idle. The first error of any process is raised here once all
     have ended, as the same exception (an ``OSError`` stays an ``OSError``)."""
     processes = min(os.cpu_count() or 1, len(items))
     if processes <= 1:
-        for item in items:
-            work(item)
-        return
+        return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
     taken = context.Value("l", 0)
     children = []
@@ -39,13 +39,15 @@ def for_each(items: Sequence[Item], work: Callable[[Item], None]) -> None:
         sender.close()
         children.append((child, receiver))
     failure: BaseException | None = None
+    results: dict[int, Result] = {}
     try:
-        _take_and_work(items, work, taken)
+        _take_and_work(items, work, taken, results)
     except BaseException as error:
         failure = error
     for child, receiver in children:
         try:
-            outcome = receiver.recv()
+            outcome, returned = receiver.recv()
+            results.update(returned)
         except EOFError:
             outcome = None
         child.join()
@@ -55,10 +57,14 @@ def for_each(items: Sequence[Item], work: Callable[[Item], None]) -> None:
         failure = failure or outcome
     if failure is not None:
         raise failure
+    return [results[index] for index in range(len(items))]
 
 
 def _take_and_work(
-    items: Sequence[Item], work: Callable[[Item], None], taken: Synchronized[int]
+    items: Sequence[Item],
+    work: Callable[[Item], Result],
+    taken: Synchronized[int],
+    results: dict[int, Result],
 ) -> None:
     while True:
         with taken.get_lock():
@@ -66,22 +72,23 @@ def _take_and_work(
             taken.value += 1
         if index >= len(items):
             return
-        work(items[index])
+        results[index] = work(items[index])
 
 
 def _run_share(
     sender: Connection,
     items: Sequence[Item],
-    work: Callable[[Item], None],
+    work: Callable[[Item], Result],
     taken: Synchronized[int],
 ) -> None:
+    results: dict[int, Result] = {}
     try:
-        _take_and_work(items, work, taken)
+        _take_and_work(items, work, taken, results)
     except Exception as error:
         try:
-            sender.send(error)
+            sender.send((error, {}))
         except (TypeError, AttributeError, ValueError):  # an exception pickle cannot carry
-            sender.send(RuntimeError(f"{type(error).__name__}: {error}"))
+            sender.send((RuntimeError(f"{type(error).__name__}: {error}"), {}))
     else:
-        sender.send(None)
+        sender.send((None, results))
     sender.close()

@@ -10,6 +10,7 @@ sources): the index for ``query``, the parsed dump for ``validate`` and the API;
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 import tempfile
@@ -108,6 +109,11 @@ def _build_locked(
         progress(dumping)
         dataset = published_dataset(sources, graph)
         files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
+        triples, classes = len(graph), class_counts(graph)
+        # The rdflib graphs are done with (the index and the site read the files just written):
+        # freed now, they do not add to the peak of the steps after, nor to every forked writer.
+        del sources, graph, dataset
+        gc.collect()
         progress(indexing)
         write_index(staging)
         progress(comparing)
@@ -117,7 +123,7 @@ def _build_locked(
         # that commands which only read a build (query, validate) would pay at start-up.
         from .site import write_site
 
-        write_site(staging, project, changes)
+        write_site(staging, project, changes, previous=_current_build(project))
         _link(staging, project.dist_dir)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,12 +138,19 @@ def _build_locked(
     ]
     return BuildReport(
         dist=project.dist_dir,
-        triples=len(graph),
-        class_counts=class_counts(graph),
+        triples=triples,
+        class_counts=classes,
         files=files,
         validation=validation,
         changes=changes,
     )
+
+
+def _current_build(project: Project) -> Path | None:
+    """The build folder ``dist`` links to now, if any: the next build's site reuses its pages
+    that did not change."""
+    dist = project.dist_dir
+    return dist.resolve() if dist.is_symlink() and dist.exists() else None
 
 
 def _builds_dir(project: Project) -> Path:

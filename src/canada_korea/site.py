@@ -23,10 +23,13 @@ and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect r
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Callable
 from functools import partial
+from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
@@ -41,20 +44,34 @@ from .serve.publication import LANGUAGES, Publication
 from .serve.service import LISTS, container
 
 SITE = "site"
+FINGERPRINTS = ".site-fingerprints.json"
+"""Beside the site in a build (never published): each resource's fingerprint, for the next build."""
 Job = Callable[[], object]
 """One file (or a few) of the site to write: the unit the build shares among the cores."""
 
 
-def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = None) -> Path:
+def write_site(
+    dist: Path,
+    project: Project,
+    changes: ReleaseChanges | None = None,
+    previous: Path | None = None,
+) -> Path:
     """Write the static site into ``dist/site`` from the files already in ``dist``, with a
     changes page when ``changes`` (since the release before) are known; returns the folder.
-    The folder is replaced whole."""
+    The folder is replaced whole.
+
+    ``previous`` is the build before (its folder, which ``dist`` linked to): a resource whose
+    fingerprint (its pages' values, its triples, the code) is the one recorded there gets that
+    build's files as hard links instead of being rendered again, the same bytes at a fraction
+    of the cost, so a build after a small change renders only what the change touched."""
     site = dist / SITE
     if site.exists():
         shutil.rmtree(site)
     publication = Publication(dist, named_queries(project))
     renderer = Renderer(publication, changes_link=changes is not None)
     prefixes = publication.prefixes
+    code = _code_fingerprint()
+    seen = _fingerprints(previous) if previous is not None else {}
 
     def page(path: str, lang: str, render: Callable[[], str]) -> Job:
         return lambda: _write(site, path, lang, render())
@@ -68,17 +85,24 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         (site / f"{folder}index.jsonld").write_bytes(jsonld(triples, prefixes))
         (site / f"{folder}index.nt").write_bytes(ntriples(triples))
 
-    def write_resource(iri: str) -> None:
+    def write_resource(iri: str) -> str | None:
+        """Write the files of ``iri`` (or link the previous build's); its fingerprint."""
         description = describe(publication, iri)
         path = page_path(publication, iri)
         if description is None or path is None:
-            return
-        for lang in LANGUAGES:
-            _write(site, path, lang, renderer.describe(description, Links(path, lang)))
+            return None
+        pages = {lang: renderer.resource_page(description, Links(path, lang)) for lang in LANGUAGES}
         triples = description.triples
+        fingerprint = _digest([code, *(page.fingerprint() for page in pages.values()), triples])
+        reusable = previous is not None and seen.get(iri) == fingerprint
+        if reusable and _link_files(previous / SITE, site, _resource_files(path)):
+            return fingerprint
+        for lang, resource_page in pages.items():
+            _write(site, path, lang, renderer.render(resource_page))
         (site / f"{path}.ttl").write_bytes(turtle(triples, prefixes))
         (site / f"{path}.jsonld").write_bytes(jsonld(triples, prefixes))
         (site / f"{path}.nt").write_bytes(ntriples(triples))
+        return fingerprint
 
     # The site-wide documents first (the costliest), then every resource's page: all of them
     # written on every core (see ``canada_korea.parallel``), most of a build's time.
@@ -100,10 +124,11 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
         ]
         if changes is not None:
             jobs.append(page("changes", lang, partial(renderer.changes, lang, changes)))
-    jobs += [partial(write_resource, iri) for iri in [*publication.resources, *publication.terms]]
+    resources = [*publication.resources, *publication.terms]
+    jobs += [partial(write_resource, iri) for iri in resources]
     for folder in LISTS:
         (site / folder).mkdir(parents=True, exist_ok=True)
-    for_each(jobs, _run)
+    written = for_each(jobs, _run)[-len(resources) :] if resources else []
     _copy_files(dist, site / "dumps")
     queries = site / "queries"
     queries.mkdir()
@@ -114,15 +139,74 @@ def write_site(dist: Path, project: Project, changes: ReleaseChanges | None = No
     for asset in sorted(files("canada_korea.serve").joinpath("static").iterdir(), key=str):
         (static / asset.name).write_bytes(asset.read_bytes())
     write_server_config(dist, site)
+    fingerprints = {iri: mark for iri, mark in zip(resources, written, strict=True) if mark}
+    (dist / FINGERPRINTS).write_bytes(json.dumps(fingerprints, sort_keys=True).encode("utf-8"))
     return site
 
 
-def _run(job: Job) -> None:
-    job()
+def _run(job: Job) -> object:
+    return job()
+
+
+def _code_fingerprint() -> str:
+    """A digest of the package's own files (code, templates, assets) and the versions of the
+    libraries that write the pages' bytes: a page rendered by other code is never reused."""
+    parts: list[object] = [
+        (name, version(name)) for name in ("jinja2", "markupsafe", "pyoxigraph", "rdflib")
+    ]
+    package = Path(str(files("canada_korea")))
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts.append((str(path.relative_to(package)), path.read_bytes()))
+    return _digest(parts)
+
+
+def _digest(parts: list[object]) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _fingerprints(build: Path) -> dict[str, str]:
+    """The fingerprints a build recorded for its resources, or none when it recorded none
+    readable (an older version's build, a damaged file): every page is then rendered."""
+    try:
+        recorded = json.loads((build / FINGERPRINTS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(recorded, dict):
+        return {}
+    return {key: value for key, value in recorded.items() if isinstance(value, str)}
+
+
+def _resource_files(path: str) -> list[str]:
+    """The files of the resource whose pages are at ``path``, relative to the site."""
+    pages = [_page_file(path, lang) for lang in LANGUAGES]
+    return [*pages, *(f"{path}.{ext}" for ext in ("ttl", "jsonld", "nt"))]
+
+
+def _link_files(source: Path, target: Path, names: list[str]) -> bool:
+    """Hard-link each of ``names`` from the folder ``source`` into ``target``; False, with
+    nothing left behind, when any is missing or the file system cannot link."""
+    linked = []
+    try:
+        for name in names:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source / name, target / name)
+            linked.append(target / name)
+    except OSError:
+        for path in linked:
+            path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _page_file(path: str, lang: str) -> str:
+    """The HTML file of the page at ``path`` in ``lang``, relative to the site."""
+    links = Links(path, lang)
+    return links.page(path).removeprefix(links.root)
 
 
 def _write(site: Path, path: str, lang: str, html: str) -> None:
-    target = site / Links(path, lang).page(path).removeprefix(Links(path, lang).root)
+    target = site / _page_file(path, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, "utf-8")
 
@@ -132,7 +216,7 @@ def _copy_files(dist: Path, target: Path) -> None:
     gigabytes that need not be written twice (no build ever writes into a published file)."""
     target.mkdir(parents=True)
     for path in sorted(dist.iterdir()):
-        if path.is_file():
+        if path.is_file() and not path.name.startswith("."):
             try:
                 os.link(path, target / path.name)
             except OSError:

@@ -16,6 +16,7 @@ page's variants, and every link on a page keeps its language.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import urllib.parse
@@ -165,6 +166,23 @@ class Value:
     sources: tuple[Source, ...] = ()
     inferences: tuple[Value, ...] = ()
     data: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page ready to render: its template and every value the template reads. The HTML is a
+    function of these and of the code alone, so a page whose fingerprint a build has seen
+    before need not be rendered again (see ``canada_korea.site``)."""
+
+    template: str
+    context: dict[str, Any]
+
+    def fingerprint(self) -> str:
+        """A digest of the template's name and the values (the interface strings ``t`` are
+        left out: the page's language and the code decide them)."""
+        shown = {key: value for key, value in self.context.items() if key != "t"}
+        text = f"{self.template}\n{shown!r}"
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -397,7 +415,14 @@ class Renderer:
 
     # --- the frame every page shares ---------------------------------------------------------
 
-    def _render(
+    def _render(self, template: str, links: Links, title: str, **context: Any) -> str:
+        return self.render(self._page(template, links, title, **context))
+
+    def render(self, page: Page) -> str:
+        """The HTML of ``page``."""
+        return self.env.get_template(page.template).render(page.context)
+
+    def _page(
         self,
         template: str,
         links: Links,
@@ -407,28 +432,31 @@ class Renderer:
         alternates: Iterable[tuple[str, str]] = (),
         search_query: str = "",
         **context: object,
-    ) -> str:
+    ) -> Page:
         lang = links.lang
         lang_links = [
             (code, LANGUAGE_NAMES[code], self._variant(links, code) + lang_query, code == lang)
             for code in LANGUAGES
         ]
-        return self.env.get_template(template).render(
-            lang=lang,
-            t=MESSAGES[lang],
-            links=links,
-            title=title,
-            lang_links=lang_links,
-            alternates=list(alternates),
-            search_query=search_query,
-            sparql=links.file(self.sparql) if self.sparql else None,
-            dataset_iri=self.publication.dataset.iri,
-            licence=self._licence(),
-            citation=self.citation(lang),
-            site_version=self.version(),
-            changes_link=self.changes_link,
-            canonical=self.canonical(links),
-            **context,
+        return Page(
+            template,
+            dict(
+                lang=lang,
+                t=MESSAGES[lang],
+                links=links,
+                title=title,
+                lang_links=lang_links,
+                alternates=list(alternates),
+                search_query=search_query,
+                sparql=links.file(self.sparql) if self.sparql else None,
+                dataset_iri=self.publication.dataset.iri,
+                licence=self._licence(),
+                citation=self.citation(lang),
+                site_version=self.version(),
+                changes_link=self.changes_link,
+                canonical=self.canonical(links),
+                **context,
+            ),
         )
 
     def canonical(self, links: Links) -> str | None:
@@ -581,6 +609,10 @@ class Renderer:
         return self.describe(description, Links(path, lang))
 
     def describe(self, description: Description, links: Links) -> str:
+        """The page of ``description`` (see :meth:`resource_page`)."""
+        return self.render(self.resource_page(description, links))
+
+    def resource_page(self, description: Description, links: Links) -> Page:
         """The page of ``description``: names, types, properties grouped by property and sorted
         by its label, the statistic's value, sources (document and section) and incoming links."""
         publication, lang, iri = self.publication, links.lang, description.iri
@@ -596,7 +628,7 @@ class Renderer:
         descriptions = publication.localized(iri, DESCRIPTION)
         text = descriptions.get(lang) or descriptions.get("en")
         path = links.path
-        return self._render(
+        return self._page(
             "resource.html",
             links,
             title,
