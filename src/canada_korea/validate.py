@@ -24,7 +24,14 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .load import Contribution
 from .namespaces import CK, CKR, new_dataset
-from .provenance import Problem, graph_name, graph_of, model_problems, union
+from .provenance import (
+    Problem,
+    collection_paused,
+    graph_name,
+    graph_of,
+    model_problems,
+    union,
+)
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -125,6 +132,7 @@ def whole_graph_engine() -> Callable[..., tuple[bool, Graph, str]]:
     return turbo_validate  # type: ignore[no-any-return]
 
 
+@collection_paused()
 def validate_dataset(dataset: Dataset, shapes: Graph) -> tuple[Graph, ValidationResult]:
     """Check the model's rules on the dataset and the shapes on its union graph.
 
