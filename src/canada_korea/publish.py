@@ -22,12 +22,16 @@ from .load import Project
 from .namespaces import BASE, CKR, DATASET, PREFIXES, new_graph
 from .parallel import for_each
 from .serialize import (
-    canonical_jsonld,
+    OxigraphTerms,
     json_bytes,
+    jsonld,
     jsonld_context,
-    sorted_nquads,
-    sorted_ntriples,
-    sorted_trig,
+    nquads,
+    ntriples,
+    quad_order,
+    trig,
+    triple_order,
+    turtle,
 )
 from .versions import Edition, dataset_version_iri, ontology_version
 
@@ -78,14 +82,22 @@ def write_dumps(
     """Write every published file into ``out`` and return them, the VoID description last.
 
     ``graph`` is the union graph, ``dataset`` the same statements in their named graphs;
-    ``edition`` the version they are published as, and the release they revise. The dumps are
-    serialised on every core (rdflib's writers are most of this step's time)."""
+    ``edition`` the version they are published as, and the release they revise. Both are
+    converted to pyoxigraph terms once, here, and the files written on every core from them
+    (the forked processes share the converted statements)."""
+    terms = OxigraphTerms()
+    triples, quads = terms.triples(graph), terms.quads(dataset)
+    prefixes = dict(PREFIXES)
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
-        ("canada-korea.trig", "trig", lambda: sorted_trig(dataset)),
-        ("canada-korea.nq", "nquads", lambda: sorted_nquads(dataset)),
-        ("canada-korea.ttl", "turtle", lambda: graph.serialize(format="turtle", encoding="utf-8")),
-        ("canada-korea.nt", "nt", lambda: sorted_ntriples(graph)),
-        ("canada-korea.jsonld", "json-ld", lambda: canonical_jsonld(graph)),
+        ("canada-korea.trig", "trig", lambda: trig(sorted(quads, key=quad_order), prefixes)),
+        ("canada-korea.nq", "nquads", lambda: nquads(quads)),
+        (
+            "canada-korea.ttl",
+            "turtle",
+            lambda: turtle(sorted(triples, key=triple_order), prefixes),
+        ),
+        ("canada-korea.nt", "nt", lambda: ntriples(triples)),
+        ("canada-korea.jsonld", "json-ld", lambda: jsonld(triples, prefixes)),
         ("context.jsonld", "json-ld", lambda: json_bytes(jsonld_context())),
         ("ontology.ttl", "turtle", lambda: _versioned_ontology(project, edition.version)),
         ("shapes.ttl", "turtle", lambda: _concatenate(project.shapes_dir.glob("*.ttl"))),
@@ -127,9 +139,9 @@ def _versioned_ontology(project: Project, version: str) -> bytes:
     header = new_graph()
     for triple in ontology_version(version):
         header.add(triple)
-    turtle = header.serialize(format="turtle", encoding="utf-8")
+    written = header.serialize(format="turtle", encoding="utf-8")
     comment = b"\n# The version, added by the build from pyproject.toml.\n"
-    return _concatenate(project.ontology_dir.glob("*.ttl")) + comment + turtle.lstrip(b"\n")
+    return _concatenate(project.ontology_dir.glob("*.ttl")) + comment + written.lstrip(b"\n")
 
 
 def describe_dataset(

@@ -50,7 +50,7 @@ from .index import open_index
 from .load import Project, first_surrogate_escape, first_too_deep, position
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
-from .serialize import canonical_jsonld, sorted_ntriples
+from .serialize import OxigraphTerms, jsonld, ntriples
 
 DEFAULT_TIMEOUT: float = 30.0
 QUERY_MEMORY = 1024 * 2**20
@@ -747,9 +747,9 @@ def _serialize_graph(result: Result, fmt: str, manager: NamespaceManager) -> byt
     if fmt == "turtle":
         return graph.serialize(format="turtle", encoding="utf-8")
     if fmt == "json-ld":
-        return canonical_jsonld(graph)
+        return jsonld(OxigraphTerms().triples(graph), dict(PREFIXES))
     if fmt == "nt":
-        return sorted_ntriples(graph) if len(graph) else b""
+        return ntriples(OxigraphTerms().triples(graph))
     triples = sorted(graph, key=lambda triple: tuple(_ntriples(term) for term in triple))
     count = len(triples)
     footer = f"({count} triple{'' if count == 1 else 's'})"
