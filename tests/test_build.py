@@ -373,8 +373,9 @@ def test_a_full_disk_is_an_error_not_a_traceback(
 def test_work_shared_among_cores_is_all_done_and_an_error_reaches_the_build(
     tmp_path: Path,
 ) -> None:
-    """The site and the dumps are written by forked processes: every item is done once, and
-    a child's OSError (a full disk) is raised in the build as the same OSError."""
+    """The site and the dumps are written by forked processes: every item is done once, what
+    each returned comes back in the items' order, and a child's OSError (a full disk) is raised
+    in the build as the same OSError."""
     from canada_korea.parallel import for_each
 
     def touch(n: int) -> None:
@@ -382,6 +383,7 @@ def test_work_shared_among_cores_is_all_done_and_an_error_reaches_the_build(
 
     for_each(list(range(40)), touch)
     assert sorted(int(path.name) for path in tmp_path.iterdir()) == list(range(40))
+    assert for_each(list(range(40)), lambda n: n * n) == [n * n for n in range(40)]
 
     def fail_on_last(n: int) -> None:
         if n == 39:
