@@ -33,13 +33,15 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .changelog import ReleaseChanges
 from .load import Project
 from .parallel import for_each
 from .query import named_queries
-from .serve.description import describe, jsonld, ntriples, turtle
+from .serve.description import describe, document
 from .serve.hosting import write_server_config
-from .serve.pages import Links, Renderer, page_path
+from .serve.pages import RDF_DOCUMENTS, Links, Renderer, page_path
 from .serve.publication import LANGUAGES, Publication
 from .serve.service import LISTS, container
 
@@ -76,14 +78,15 @@ def write_site(
     def page(path: str, lang: str, render: Callable[[], str]) -> Job:
         return lambda: _write(site, path, lang, render())
 
-    def document(name: str, render: Callable[[], bytes]) -> Job:
+    def site_file(name: str, render: Callable[[], bytes]) -> Job:
         return lambda: (site / name).write_bytes(render())
 
+    def rdf_documents(stem: str, triples: list[ox.Triple]) -> None:
+        for ext, media_type, _name in RDF_DOCUMENTS:
+            (site / f"{stem}.{ext}").write_bytes(document(triples, media_type, prefixes))
+
     def container_documents(folder: str, title: str) -> None:
-        triples = container(publication, folder, title)
-        (site / f"{folder}index.ttl").write_bytes(turtle(triples, prefixes))
-        (site / f"{folder}index.jsonld").write_bytes(jsonld(triples, prefixes))
-        (site / f"{folder}index.nt").write_bytes(ntriples(triples))
+        rdf_documents(f"{folder}index", container(publication, folder, title))
 
     def write_resource(iri: str) -> str | None:
         """Write the files of ``iri`` (or link the previous build's); its fingerprint."""
@@ -99,17 +102,15 @@ def write_site(
             return fingerprint
         for lang, resource_page in pages.items():
             _write(site, path, lang, renderer.render(resource_page))
-        (site / f"{path}.ttl").write_bytes(turtle(triples, prefixes))
-        (site / f"{path}.jsonld").write_bytes(jsonld(triples, prefixes))
-        (site / f"{path}.nt").write_bytes(ntriples(triples))
+        rdf_documents(path, triples)
         return fingerprint
 
     # The site-wide documents first (the costliest), then every resource's page: all of them
     # written on every core (see ``canada_korea.parallel``), most of a build's time.
     jobs: list[Job] = [
-        document("search-index.json", renderer.search_index),
-        document("sitemap.xml", renderer.sitemap),
-        document("robots.txt", renderer.robots),
+        site_file("search-index.json", renderer.search_index),
+        site_file("sitemap.xml", renderer.sitemap),
+        site_file("robots.txt", renderer.robots),
     ]
     for folder, title in LISTS.items():
         jobs.append(partial(container_documents, folder, title))
@@ -180,7 +181,7 @@ def _fingerprints(build: Path) -> dict[str, str]:
 def _resource_files(path: str) -> list[str]:
     """The files of the resource whose pages are at ``path``, relative to the site."""
     pages = [_page_file(path, lang) for lang in LANGUAGES]
-    return [*pages, *(f"{path}.{ext}" for ext in ("ttl", "jsonld", "nt"))]
+    return [*pages, *(f"{path}.{ext}" for ext, _media_type, _name in RDF_DOCUMENTS)]
 
 
 def _link_files(source: Path, target: Path, names: list[str]) -> bool:
