@@ -19,6 +19,7 @@ from rdflib.term import Node
 from canada_korea.namespaces import CK, CKR, PREFIXES, new_dataset, new_graph
 from canada_korea.serialize import (
     OxigraphTerms,
+    json_bytes,
     jsonld,
     nquads,
     ntriples,
@@ -255,3 +256,28 @@ def test_rdflib_statements_convert_with_their_blank_nodes() -> None:
     assert first.object == by_label["odd"] and isinstance(first.object, ox.BlankNode)
     written = trig(sorted(quads, key=quad_order), CANONICAL)
     assert set(ox.parse(written, format=ox.RdfFormat.TRIG)) == set(quads)
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.text(st.characters(codec="utf-8")),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec="utf-8"), max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=JSON_VALUES)
+def test_json_is_written_as_the_standard_library_writes_it(document: object) -> None:
+    """orjson stands in for the standard library's slow indenting encoder: the same bytes for
+    every value the documents can hold (keys and strings with any character, quotes, control
+    characters and Hangul included; nesting; empty lists and objects; integers)."""
+    expected = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert json_bytes(document) == expected.encode("utf-8")

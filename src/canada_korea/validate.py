@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
@@ -109,8 +108,7 @@ def validate_graph(
     focus = set(focus_nodes) if focus_nodes is not None else None
     if focus is not None:
         shapes = focused_shapes(shapes, data, focus)
-    engine = whole_graph_engine() if focus is None else pyshacl_validate
-    _conforms, report, _text = engine(
+    _conforms, report, _text = shacl_engine()(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -124,9 +122,11 @@ def validate_graph(
     return _finish(entries, report)
 
 
-def whole_graph_engine() -> Callable[..., tuple[bool, Graph, str]]:
-    """pyshacl-turbo's ``validate``, imported on first use: its import costs 0.13 s, which
-    every command that only queries would otherwise pay at start-up."""
+def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
+    """pyshacl-turbo's ``validate``, for whole graphs (the build) and contributions alike: it
+    takes pySHACL's arguments and gives its report (tests/test_shapes.py shows it on every
+    crafted bad case, whole and focused), 15-20x faster on the whole graph and a tenth of a
+    second less on a patch. Imported on first use, as the commands that only query need none."""
     from pyshacl_turbo import validate as turbo_validate
 
     return turbo_validate  # type: ignore[no-any-return]
@@ -215,6 +215,8 @@ def _finish(entries: list[Entry], report: Graph) -> ValidationResult:
 
 
 def _sort_key(entry: Entry) -> tuple[object, ...]:
+    """Every field that tells entries apart, so the report's order is the same whatever order
+    the SHACL engine found them in."""
     return (
         SEVERITY_ORDER.get(entry.severity, 3),
         entry.file,
@@ -223,6 +225,8 @@ def _sort_key(entry: Entry) -> tuple[object, ...]:
         entry.path,
         entry.value,
         entry.message,
+        entry.shape,
+        entry.constraint,
     )
 
 
