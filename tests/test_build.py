@@ -22,11 +22,12 @@ from rdflib.namespace import DCAT, RDF, VOID
 
 from canada_korea.cli import main
 from canada_korea.index import INDEX, open_index
-from canada_korea.load import Project
-from canada_korea.namespaces import DATASET, PREFIXES
+from canada_korea.load import MAX_NESTING, Project, load_sources, parse_turtle_into
+from canada_korea.namespaces import DATASET, PREFIXES, new_dataset
 from canada_korea.pipeline import BuildReport, build
 from canada_korea.provenance import graph_name, published_dataset
 from canada_korea.serialize import OxigraphTerms, quad_order
+from canada_korea.versions import current_version, ontology_version
 
 from .conftest import CASES, ROOT
 
@@ -262,6 +263,39 @@ def test_build_reports_syntax_error_with_line_and_column(scratch: Project, capsy
     assert "zz-broken.trig:3:" in err
     assert "TriG syntax error" in err
     assert not scratch.dist_dir.exists()
+
+
+def test_sources_read_by_oxigraph_are_what_rdflib_reads(project: Project) -> None:
+    """The build reads its sources with Oxigraph's parser: the same statements, in the same
+    graphs, with the same terms (plain literals without a datatype, as rdflib has them) as
+    rdflib's own parser gives."""
+    expected = new_dataset()
+    for path in project.ontology_files():
+        parse_turtle_into(expected.default_graph, path)
+    for path in project.data_files():
+        parse_turtle_into(expected, path, "trig")
+    for triple in ontology_version(current_version(project.root)):
+        expected.default_graph.add(triple)
+    loaded = load_sources(project)
+
+    def statements(dataset: Dataset) -> set[tuple[object, ...]]:
+        return {(s, p, o, graph_name(g)) for s, p, o, g in dataset.quads()}
+
+    assert statements(loaded) == statements(expected)
+
+
+def test_build_refuses_a_source_nested_too_deep(scratch: Project, capsys) -> None:
+    """The limits of any input hold for the sources too, before any parser reads them."""
+    depth = MAX_NESTING + 1
+    (scratch.data_dir / "zz-deep.trig").write_text(
+        "@prefix ckr: <https://w3id.org/canada-korea/id/> .\n"
+        f"ckr:x ckr:y {'[ ckr:y ' * depth}ckr:z{' ]' * depth} .\n",
+        encoding="utf-8",
+    )
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "zz-deep.trig:2:" in err
+    assert f"nested more than {MAX_NESTING} levels deep" in err
 
 
 def test_build_reports_unknown_prefix(scratch: Project, capsys) -> None:

@@ -16,10 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib import Dataset, URIRef
 
+from .load import rdflib_term
 from .namespaces import new_dataset
 
 INDEX = "index"
@@ -100,7 +99,7 @@ def _copy(
     end (the objects of a subject's statements, the subjects of an object's)."""
     ends: set[ox.NamedNode] = set()
     for quad in store.quads_for_pattern(subject, None, obj):
-        triple = (_term(quad.subject), _term(quad.predicate), _term(quad.object))
+        triple = (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
         name = quad.graph_name
         graph = (
             context.default_graph
@@ -121,17 +120,3 @@ def _named_node(term: URIRef) -> ox.NamedNode | None:
         return ox.NamedNode(str(term))
     except ValueError:
         return None
-
-
-def _term(term: object) -> Node:
-    """A pyoxigraph term as rdflib writes it (a plain literal has no datatype in rdflib)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))

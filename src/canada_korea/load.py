@@ -6,18 +6,22 @@ contributor's typo reads as a pointer into their file rather than a parser trace
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import stat
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import RDF, Dataset, Graph, Node, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.exceptions import ParserError
+from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, ProjectError, SourceSyntaxError
@@ -166,6 +170,14 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
     Formats without graphs are parsed with the file as base IRI; TriG and N-Quads are parsed
     without one, so that what lies outside any graph block stays in the default graph.
     """
+    _refuse_beyond_limits(path, text, rdf_format)
+    public_id = None if rdf_format.name in ("trig", "nquads") else path.resolve().as_uri()
+    _parse_with_rdflib(target, text, rdf_format, path, public_id)
+
+
+def _refuse_beyond_limits(path: Path, text: str, rdf_format: RdfFormat) -> None:
+    """What no parser is given: a surrogate escape, nesting deeper than :data:`MAX_NESTING`,
+    more than :data:`MAX_PREFIXES` prefixes, a remote JSON-LD context."""
     label = rdf_format.label
     surrogate = first_surrogate_escape(text)
     if surrogate is not None:
@@ -190,7 +202,13 @@ def parse_into(target: Graph, text: str, rdf_format: RdfFormat, path: Path) -> N
         )
     if rdf_format.name == "json-ld":
         _refuse_remote_contexts(path, text)
-    public_id = None if rdf_format.name in ("trig", "nquads") else path.resolve().as_uri()
+
+
+def _parse_with_rdflib(
+    target: Graph, text: str, rdf_format: RdfFormat, path: Path, public_id: str | None
+) -> None:
+    """rdflib's parse, each of its ways of failing turned into a :class:`SourceSyntaxError`."""
+    label = rdf_format.label
     try:
         target.parse(data=text, format=rdf_format.rdflib, publicID=public_id)
     except BadSyntax as error:
@@ -310,24 +328,97 @@ def _excerpt(message: str) -> str:
     return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
 
 
+_OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
+
+
+def rdflib_term(term: object) -> Node:
+    """A pyoxigraph term as rdflib writes it (a plain literal has no datatype in rdflib)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+_XSD_STRING = str(XSD.string)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a whole graph is built or checked.
+
+    Each triple rdflib stores allocates several containers, so building a graph of the 10x
+    data sets off collections that walk every object alive (the sources, the union, …):
+    up to a third of validating and publishing at 10x. What is built here holds no reference
+    cycles to reclaim; the collector's state is restored afterwards, whatever it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@collection_paused()
 def load_sources(project: Project) -> Dataset:
     """The ontology (in the default graph, with its version from ``pyproject.toml``) and every
     data file with its named graphs: the dataset as written, before the build derives anything
     from it."""
     dataset = new_dataset()
     for path in project.ontology_files():
-        parse_turtle_into(dataset.default_graph, path)
+        _read_source(dataset, path, by_name("turtle"))
     for triple in ontology_version(current_version(project.root)):
         dataset.default_graph.add(triple)
     vocabulary = set(_vocabulary_quads(dataset))
     for path in project.data_files():
-        parse_turtle_into(dataset, path, "trig")
+        _read_source(dataset, path, by_name("trig"))
     if set(_vocabulary_quads(dataset)) != vocabulary:
         # Checked once over everything (per file it made loading quadratic); only to say
         # which file redefines a term is each file read again on its own.
         for path in project.data_files():
             _refuse_vocabulary(path, vocabulary)
     return dataset
+
+
+def _read_source(dataset: Dataset, path: Path, rdf_format: RdfFormat) -> None:
+    """One source file into ``dataset``: Turtle into its default graph, TriG as written.
+
+    Read by Oxigraph's parser and converted to rdflib's terms, which takes less than half the
+    time of rdflib's parser (1.8 s against 0.8 s for the 10x data). The limits of any input are
+    checked first, as :func:`parse_into` checks them, and a file Oxigraph refuses is parsed by
+    rdflib instead: its errors, with their line and column, are those every input gets.
+    """
+    text = read_text(path)
+    _refuse_beyond_limits(path, text, rdf_format)
+    turtle = rdf_format.name == "turtle"
+    base = path.resolve().as_uri() if turtle else None
+    try:
+        quads = list(ox.parse(text, format=_OXIGRAPH_FORMATS[rdf_format.name], base_iri=base))
+    except (SyntaxError, ValueError):
+        target = dataset.default_graph if turtle else dataset
+        _parse_with_rdflib(target, text, rdf_format, path, base)
+        return
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
+    for quad in quads:
+        name = quad.graph_name
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = (
+                dataset.default_graph
+                if isinstance(name, ox.DefaultGraph)
+                else dataset.graph(rdflib_term(name))
+            )
+        graph.add(
+            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
+        )
 
 
 def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]]) -> None:

@@ -16,15 +16,14 @@ default graph is that union and whose named graphs are the sections' and inferen
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from .load import collection_paused
 from .namespaces import CK, CKR, GEO, new_dataset, new_graph
 
 EDITORIAL_PREDICATES = frozenset(
@@ -331,24 +330,6 @@ def named_quads(dataset: Dataset) -> list[NamedQuad]:
         for name in (graph_name(graph),)
         for (s, p, o), _graphs in store.triples((None, None, None), graph)
     ]
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a whole graph is built or checked.
-
-    Each triple rdflib stores allocates several containers, so building a graph of the 10x
-    data sets off collections that walk every object alive (the sources, the union, …):
-    up to a third of validating and publishing at 10x. What is built here holds no reference
-    cycles to reclaim; the collector's state is restored afterwards, whatever it was.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _add_quads(dataset: Dataset, quads: Iterable[NamedQuad]) -> None:

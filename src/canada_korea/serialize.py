@@ -23,8 +23,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from .load import collection_paused
 from .namespaces import PREFIXES
-from .provenance import collection_paused, named_quads
+from .provenance import named_quads
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = ox.NamedNode(str(RDF.type))

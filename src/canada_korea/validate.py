@@ -21,11 +21,10 @@ from dataclasses import dataclass, field, replace
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .load import Contribution
+from .load import Contribution, collection_paused
 from .namespaces import CK, CKR, new_dataset
 from .provenance import (
     Problem,
-    collection_paused,
     graph_name,
     graph_of,
     model_problems,
