@@ -130,6 +130,22 @@ def _package_imports() -> dict[str, set[str]]:
     return graph
 
 
+def test_the_command_line_starts_without_the_engines() -> None:
+    """Every command pays the package's import at start-up: the SHACL engines, rdflib's SPARQL
+    parser, the page templates and the web framework are imported where they are used, so
+    ``validate`` skips the SPARQL parser and ``query`` the SHACL engines (a third of their
+    start-up each)."""
+    heavy = ["pyshacl", "pyshacl_turbo", "rdflib.plugins.sparql", "pyparsing", "jinja2", "fastapi"]
+    probe = (
+        "import sys, canada_korea, canada_korea.cli\n"
+        f"print(*[name for name in {heavy!r} if name in sys.modules])"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == []
+
+
 def test_imports_run_one_way() -> None:
     graph = _package_imports()
     for index, stage in enumerate(PIPELINE):

@@ -24,8 +24,6 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import validate as validate_triples
-from .changelog import data_section, write_changelog
-from .diff import diff, text_report
 from .errors import CanadaKoreaError, InputError, ProjectError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
@@ -455,6 +453,9 @@ class _ProgressLine:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    # Imported here, as in _changelog: comparing builds is code the other commands never run.
+    from .diff import diff, text_report
+
     report = diff(args.old, args.new, project=args.project, build_metadata=args.build_metadata)
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
@@ -469,6 +470,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _changelog(args: argparse.Namespace) -> int:
+    from .changelog import data_section, write_changelog
+
     project = find_project(args.project)
     changes = build(project).changes
     if changes is None:

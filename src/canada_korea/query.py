@@ -32,17 +32,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException, ParseResults
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.plugins.parsers.ntriples import ParseError as NTriplesError
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.results.jsonresults import parseJsonTerm
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier
 
@@ -52,6 +47,10 @@ from .load import Project, first_surrogate_escape, first_too_deep, position
 from .namespaces import PREFIXES, new_graph
 from .offline import NetworkSandboxUnavailable, canonical_text, forbid_network
 from .serialize import OxigraphTerms, jsonld, ntriples
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
 
 DEFAULT_TIMEOUT: float = 30.0
 QUERY_MEMORY = 1024 * 2**20
@@ -205,6 +204,12 @@ def prepare(text: str, *, allow_service: bool = False, local: bool = True) -> Pr
             line=line,
             column=column,
         )
+    # Imported here: rdflib's SPARQL parser (pyparsing's grammar) costs 60 ms that commands
+    # which run no query (validate, --help) would pay at start-up.
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(text)
     except ValueError as error:
@@ -259,6 +264,9 @@ def prepare(text: str, *, allow_service: bool = False, local: bool = True) -> Pr
 def _is_update(text: str) -> bool:
     """Whether ``text`` is a SPARQL update with at least one operation (a bare prologue, or
     nothing at all, also parses as an update: that is an empty query, not an update)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         update = parseUpdate(text)
     except ParseBaseException:
@@ -269,6 +277,9 @@ def _is_update(text: str) -> bool:
 
 def _comp_values(node: object) -> Iterator[CompValue]:
     """Every node of a parse tree, however deeply nested (``SERVICE`` may hide in ``EXISTS``)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
@@ -560,6 +571,8 @@ def _decode_solutions(payload: bytes) -> Result:
     terms was most of the parser's time (at 48,600 rows, 1.1 s where this takes 0.5 s).
     What is not SPARQL JSON raises ValueError, KeyError or TypeError, which the endpoint path
     reports as such."""
+    from rdflib.plugins.sparql.results.jsonresults import parseJsonTerm
+
     loaded = json.loads(payload)
     if "boolean" in loaded:
         answer = Result("ASK")
