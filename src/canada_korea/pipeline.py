@@ -94,7 +94,7 @@ def _build_locked(
     # second that the commands which only read a build (query, validate) would pay at start-up.
     from .changelog import release_changes
     from .load import load_shapes, load_sources
-    from .provenance import published_dataset
+    from .provenance import with_citations
     from .publish import class_counts, write_dumps
     from .validate import validate_dataset
 
@@ -119,12 +119,14 @@ def _build_locked(
     try:
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
-        dataset = published_dataset(sources, graph)
+        # The sources are not needed as written any more: they become the published dataset.
+        dataset = with_citations(sources, graph)
+        del sources
         files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
         triples, classes = len(graph), class_counts(graph)
         # The rdflib graphs are done with (the index and the site read the files just written):
         # freed now, they do not add to the peak of the steps after, nor to every forked writer.
-        del sources, graph, dataset
+        del graph, dataset
         gc.collect()
         progress(indexing)
         write_index(staging)

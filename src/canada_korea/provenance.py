@@ -357,21 +357,29 @@ def union(dataset: Dataset, context: Dataset | None = None) -> Graph:
 
 @collection_paused()
 def published_dataset(dataset: Dataset, flat: Graph | None = None) -> Dataset:
-    """The dataset as the dumps carry it: the named graphs as written, and in the default graph
-    the project's statements plus the derived ``ck:statedIn``, taken from ``flat`` (the
-    dataset's :func:`union`) when the caller has it, else derived again."""
+    """A copy of ``dataset`` as the dumps carry it (see :func:`with_citations`); ``dataset`` is
+    left as it was."""
     published = new_dataset()
-    quads = named_quads(dataset)
-    _add_quads(published, quads)
-    default = published.default_graph
+    _add_quads(published, named_quads(dataset))
+    return with_citations(published, flat)
+
+
+def with_citations(dataset: Dataset, flat: Graph | None = None) -> Dataset:
+    """``dataset`` itself as the dumps carry it: the named graphs as written, and in the default
+    graph the project's statements plus the derived ``ck:statedIn``, taken from ``flat`` (the
+    dataset's :func:`union`) when the caller has it, else derived again.
+
+    The build turns its sources into the published dataset this way, without the copy
+    :func:`published_dataset` makes (at 10x, 0.6 s and a third of the statements in memory)."""
     derived = (
-        _citations(quads, sections(dataset))
+        _citations(named_quads(dataset), sections(dataset))
         if flat is None
         else flat.triples((None, STATED_IN, None))
     )
-    for triple in derived:
+    default = dataset.default_graph
+    for triple in list(derived):
         default.add(triple)
-    return published
+    return dataset
 
 
 @collection_paused()
