@@ -32,9 +32,9 @@ from .query import DEFAULT_TIMEOUT, resolve, run_query
 from .validate import Entry, ValidationResult, validate_contributions
 
 # The library never prints: without these, Python's last-resort handler would write the
-# warnings rdflib and pySHACL log (an ill-typed literal, a parse hiccup) to the console. An
-# application that configures logging still receives them through propagation.
-for _name in ("rdflib", "pyshacl"):
+# warnings rdflib and the SHACL engine log (an ill-typed literal, a parse hiccup) to the
+# console. An application that configures logging still receives them through propagation.
+for _name in ("rdflib", "pyshacl_turbo", "pyshacl-turbo"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
 
 __all__ = [
