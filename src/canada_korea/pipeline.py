@@ -95,7 +95,7 @@ def _build_locked(
     from .changelog import release_changes
     from .load import load_shapes, load_sources
     from .provenance import with_citations
-    from .publish import class_counts, write_dumps
+    from .publish import statements, write_dumps
     from .validate import validate_dataset
 
     loading, validating, dumping, indexing, comparing, site = STEPS
@@ -119,15 +119,16 @@ def _build_locked(
     try:
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
-        # The sources are not needed as written any more: they become the published dataset.
-        dataset = with_citations(sources, graph)
-        del sources
-        files = write_dumps(graph, dataset, shapes, project, staging, modified, published)
-        triples, classes = len(graph), class_counts(graph)
-        # The rdflib graphs are done with (the index and the site read the files just written):
-        # freed now, they do not add to the peak of the steps after, nor to every forked writer.
-        del graph, dataset
+        # The sources become the published dataset (not needed as written any more), and
+        # its statements are taken once as the dumps are written from them; then the rdflib
+        # graphs are done with (the index and the site read the files): freed before the
+        # files are written, they add to the peak of no step after, nor to any forked writer.
+        published_statements = statements(graph, with_citations(sources, graph))
+        del sources, graph
         gc.collect()
+        files = write_dumps(published_statements, shapes, project, staging, modified, published)
+        triples, classes = published_statements.size, published_statements.class_counts
+        del published_statements
         progress(indexing)
         write_index(staging)
         progress(comparing)

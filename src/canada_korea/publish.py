@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
@@ -60,19 +61,64 @@ class PublishedFile:
     sha256: str
 
 
-def class_counts(graph: Graph) -> list[tuple[str, int]]:
-    """Instances per class among the project's resources, most frequent first."""
+@dataclass(frozen=True)
+class Statements:
+    """What the dumps are written from: the union graph's triples and the dataset's quads as
+    pyoxigraph terms, and what the VoID description says of the graph. Taken from the rdflib
+    graphs once, so that the build can free those (most of its memory) before the files are
+    written: at 100x the rdflib graphs and the writers' work no longer add up to one peak."""
+
+    triples: list[ox.Triple]
+    quads: list[ox.Quad]
+    size: int
+    subjects: int
+    properties: int
+    sources: list[URIRef]
+    examples: list[URIRef]
+    classes: list[tuple[str, URIRef, int]]
+    """Instances per class among the project's resources, most frequent first: the class as a
+    compact IRI, the class, the count."""
+
+    @property
+    def class_counts(self) -> list[tuple[str, int]]:
+        """Instances per class (compact IRI, count), most frequent first."""
+        return [(name, count) for name, _cls, count in self.classes]
+
+
+def statements(graph: Graph, dataset: Dataset) -> Statements:
+    """The statements of ``graph`` (the union) and ``dataset`` (its named graphs) as the dumps
+    are written from them; both are converted to pyoxigraph terms once, here."""
+    terms = OxigraphTerms()
+    subjects, properties = set(), set()
+    for s, p, _o in graph:
+        subjects.add(s)
+        properties.add(p)
+    names = graph.namespace_manager
     counts = Counter(
-        graph.namespace_manager.normalizeUri(cls)
+        cls
         for subject, cls in graph.subject_objects(RDF.type)
-        if isinstance(subject, URIRef) and str(subject).startswith(str(CKR))
+        if isinstance(subject, URIRef)
+        and isinstance(cls, URIRef)
+        and str(subject).startswith(str(CKR))
     )
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    classes = sorted(
+        ((names.normalizeUri(cls), cls, count) for cls, count in counts.items()),
+        key=lambda item: (-item[2], item[0]),
+    )
+    return Statements(
+        triples=terms.triples(graph),
+        quads=terms.quads(dataset),
+        size=len(graph),
+        subjects=len(subjects),
+        properties=len(properties),
+        sources=list(graph.subjects(RDF.type, URIRef(BASE + "def/SourceDocument"))),
+        examples=[CKR[name] for name in EXAMPLE_RESOURCES if (CKR[name], None, None) in graph],
+        classes=classes,
+    )
 
 
 def write_dumps(
-    graph: Graph,
-    dataset: Dataset,
+    published: Statements,
     shapes: Graph,
     project: Project,
     out: Path,
@@ -81,12 +127,9 @@ def write_dumps(
 ) -> list[PublishedFile]:
     """Write every published file into ``out`` and return them, the VoID description last.
 
-    ``graph`` is the union graph, ``dataset`` the same statements in their named graphs;
-    ``edition`` the version they are published as, and the release they revise. Both are
-    converted to pyoxigraph terms once, here, and the files written on every core from them
-    (the forked processes share the converted statements)."""
-    terms = OxigraphTerms()
-    triples, quads = terms.triples(graph), terms.quads(dataset)
+    ``edition`` is the version the statements are published as, and the release they revise.
+    The files are written on every core (the forked processes share the statements)."""
+    triples, quads = published.triples, published.quads
     prefixes = dict(PREFIXES)
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
         ("canada-korea.trig", "trig", lambda: trig(sorted(quads, key=quad_order), prefixes)),
@@ -109,7 +152,7 @@ def write_dumps(
 
     for_each(writers, write)
     files = [_published(out, name, fmt, (out / name).read_bytes()) for name, fmt, _ in writers]
-    void = describe_dataset(graph, files, modified, edition)
+    void = describe_dataset(published, files, modified, edition)
     files.append(
         _write(out, "void.ttl", "turtle", void.serialize(format="turtle", encoding="utf-8"))
     )
@@ -145,7 +188,7 @@ def _versioned_ontology(project: Project, version: str) -> bytes:
 
 
 def describe_dataset(
-    graph: Graph, files: list[PublishedFile], modified: str | None, edition: Edition
+    published: Statements, files: list[PublishedFile], modified: str | None, edition: Edition
 ) -> Graph:
     """The VoID + DCAT description: version and the release it revises, size, classes with
     counts, examples, and each dump."""
@@ -172,20 +215,17 @@ def describe_dataset(
         void.add((dataset, PROV.wasRevisionOf, previous))
     void.add((dataset, VOID.uriSpace, Literal(str(CKR))))
     void.add((dataset, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
-    void.add((dataset, VOID.triples, Literal(len(graph))))
-    void.add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    void.add((dataset, VOID.properties, Literal(len(set(graph.predicates())))))
+    void.add((dataset, VOID.triples, Literal(published.size)))
+    void.add((dataset, VOID.distinctSubjects, Literal(published.subjects)))
+    void.add((dataset, VOID.properties, Literal(published.properties)))
     for _prefix, namespace in PREFIXES:
         void.add((dataset, VOID.vocabulary, URIRef(namespace)))
-    for source in graph.subjects(RDF.type, URIRef(BASE + "def/SourceDocument")):
+    for source in published.sources:
         void.add((dataset, DCTERMS.source, source))
-    for name in EXAMPLE_RESOURCES:
-        if (CKR[name], None, None) in graph:
-            void.add((dataset, VOID.exampleResource, CKR[name]))
-    counts = class_counts(graph)
-    void.add((dataset, VOID.classes, Literal(len(counts))))
-    for curie, count in counts:
-        cls = graph.namespace_manager.expand_curie(curie)
+    for example in published.examples:
+        void.add((dataset, VOID.exampleResource, example))
+    void.add((dataset, VOID.classes, Literal(len(published.classes))))
+    for curie, cls, count in published.classes:
         partition = URIRef(f"{DATASET}/class/{curie.replace(':', '-')}")
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], cls))
