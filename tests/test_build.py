@@ -4,6 +4,7 @@ output, and a failed build that leaves the published files untouched."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import json
 import os
@@ -282,6 +283,39 @@ def test_sources_read_by_oxigraph_are_what_rdflib_reads(project: Project) -> Non
         return {(s, p, o, graph_name(g)) for s, p, o, g in dataset.quads()}
 
     assert statements(loaded) == statements(expected)
+
+
+def test_sources_are_read_by_oxigraph_not_rdflib(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rdflib's parser is only the fallback for a file Oxigraph refuses: the shipped sources
+    load without it."""
+    load = importlib.import_module("canada_korea.load")
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("rdflib's parser read a source Oxigraph reads")
+
+    monkeypatch.setattr(load, "_parse_with_rdflib", refuse)
+    assert len(load_sources(project)) > 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["ckr:x ckr:y <<( ckr:a ckr:b ckr:c )>> .", 'ckr:x ckr:y "x"@en--ltr .'],
+    ids=["triple-term", "directional-literal"],
+)
+def test_build_refuses_rdf_1_2_that_rdflib_cannot_hold(
+    statement: str, scratch: Project, capsys
+) -> None:
+    """Oxigraph reads RDF 1.2 (triple terms, literals with a direction); the graph is RDF 1.1,
+    so such a source is a syntax error at its line, never a crash."""
+    (scratch.data_dir / "zz-rdf12.trig").write_text(
+        f"@prefix ckr: <https://w3id.org/canada-korea/id/> .\n{statement}\n", encoding="utf-8"
+    )
+    assert main(["--project", str(scratch.root), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "zz-rdf12.trig:2:" in err
+    assert "TriG syntax error" in err
 
 
 def test_build_refuses_a_source_nested_too_deep(scratch: Project, capsys) -> None:

@@ -93,7 +93,15 @@ def test_an_empty_answer_keeps_its_variables() -> None:
 
 
 @pytest.mark.parametrize(
-    "payload", [b"not json", b'{"head": {"vars": []}}', b"[]", b'{"results": {"bindings": []}}']
+    "payload",
+    [
+        b"not json",
+        b'{"head": {"vars": []}}',
+        b"[]",
+        b'{"results": {"bindings": []}}',
+        b'{"head": {"vars": ["x"]}, "results": {"bindings": [1]}}',
+        b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "x", "value": ""}}]}}',
+    ],
 )
 def test_what_is_not_sparql_json_is_an_error_the_endpoint_path_reports(payload: bytes) -> None:
     # _run_on_endpoint turns exactly these into "the endpoint did not answer in …".

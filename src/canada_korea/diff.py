@@ -49,13 +49,8 @@ FLAT_DUMPS = ("canada-korea.nt", "canada-korea.ttl")
 """The dumps a ``dist/`` folder is read from, in order of preference: the dataset with its
 named graphs when the build wrote one, else (a build before 2.0.0) the flat graph."""
 
-_OX_FORMATS = {
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "turtle": ox.RdfFormat.TURTLE,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
+DUMP_FORMATS = frozenset({"nquads", "trig", "nt", "turtle", "json-ld"})
+"""The formats a dump file may be in."""
 _PARSER_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _BARE_DATATYPES = {f"<{_XSD}integer>", f"<{_XSD}decimal>", f"<{_XSD}boolean>"}
@@ -254,7 +249,7 @@ def read_dump(path: Path, name: str | None = None) -> Snapshot:
     """A dump file: the dataset with its graphs (N-Quads, TriG), or a flat graph (N-Triples,
     Turtle, JSON-LD) whose statements have no graph."""
     rdf_format = by_path(path)
-    if rdf_format is None or rdf_format.name not in _OX_FORMATS:
+    if rdf_format is None or rdf_format.name not in DUMP_FORMATS:
         raise InputError(
             f"unknown dump format ({path.suffix or 'no extension'}): expected a dist/ folder "
             "or a .nq, .trig, .nt, .ttl or .jsonld dump",
@@ -269,7 +264,7 @@ def _read(path: Path) -> tuple[list[Statement], dict[str, str]]:
     """Every statement of an RDF file, its terms in N-Triples form, and the English (or
     untagged) label of each subject; parse errors point at the line and column, and a blank
     node is refused."""
-    rdf_format = _OX_FORMATS[by_path(path).name]  # type: ignore[union-attr]
+    rdf_format = by_path(path).oxigraph  # type: ignore[union-attr]
     try:
         quads = list(ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()))
     except SyntaxError as error:

@@ -1,4 +1,4 @@
-"""The one table of RDF formats: media type, rdflib parser/serialiser name and file extension.
+"""The one table of RDF formats: media type, rdflib's and Oxigraph's names for it, file extension.
 
 Everything that reads or writes RDF looks formats up here, so adding a format is one row.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
 
 
 @dataclass(frozen=True)
@@ -18,15 +20,25 @@ class RdfFormat:
     rdflib: str
     extensions: tuple[str, ...]
     label: str
+    oxigraph: ox.RdfFormat
 
 
 FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("turtle", "text/turtle", "turtle", (".ttl",), "Turtle"),
-    RdfFormat("nt", "application/n-triples", "nt", (".nt",), "N-Triples"),
-    RdfFormat("json-ld", "application/ld+json", "json-ld", (".jsonld", ".json"), "JSON-LD"),
-    RdfFormat("trig", "application/trig", "trig", (".trig",), "TriG"),
-    RdfFormat("nquads", "application/n-quads", "nquads", (".nq",), "N-Quads"),
-    RdfFormat("xml", "application/rdf+xml", "xml", (".rdf", ".owl"), "RDF/XML"),
+    RdfFormat("turtle", "text/turtle", "turtle", (".ttl",), "Turtle", ox.RdfFormat.TURTLE),
+    RdfFormat("nt", "application/n-triples", "nt", (".nt",), "N-Triples", ox.RdfFormat.N_TRIPLES),
+    RdfFormat(
+        "json-ld",
+        "application/ld+json",
+        "json-ld",
+        (".jsonld", ".json"),
+        "JSON-LD",
+        ox.RdfFormat.JSON_LD,
+    ),
+    RdfFormat("trig", "application/trig", "trig", (".trig",), "TriG", ox.RdfFormat.TRIG),
+    RdfFormat("nquads", "application/n-quads", "nquads", (".nq",), "N-Quads", ox.RdfFormat.N_QUADS),
+    RdfFormat(
+        "xml", "application/rdf+xml", "xml", (".rdf", ".owl"), "RDF/XML", ox.RdfFormat.RDF_XML
+    ),
 )
 
 

@@ -328,16 +328,17 @@ def _excerpt(message: str) -> str:
     return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
 
 
-_OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
-
-
 def rdflib_term(term: object) -> Node:
-    """A pyoxigraph term as rdflib writes it (a plain literal has no datatype in rdflib)."""
+    """A pyoxigraph term as rdflib writes it (a plain literal has no datatype in rdflib).
+
+    Raises ValueError for what RDF 1.2 adds and rdflib cannot hold: a triple term, a literal
+    with a base direction."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    assert isinstance(term, ox.Literal)
+    if not isinstance(term, ox.Literal) or term.direction:
+        raise ValueError(f"{term} is RDF 1.2, which rdflib cannot hold")
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
@@ -401,14 +402,18 @@ def _read_source(dataset: Dataset, path: Path, rdf_format: RdfFormat) -> None:
     turtle = rdf_format.name == "turtle"
     base = path.resolve().as_uri() if turtle else None
     try:
-        quads = list(ox.parse(text, format=_OXIGRAPH_FORMATS[rdf_format.name], base_iri=base))
+        quads = [
+            (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object), q.graph_name)
+            for q in ox.parse(text, format=rdf_format.oxigraph, base_iri=base)
+        ]
     except (SyntaxError, ValueError):
+        # Oxigraph refused the file, or read RDF 1.2 that rdflib refuses (a triple term, a
+        # literal with a direction): rdflib's parser says what and where.
         target = dataset.default_graph if turtle else dataset
         _parse_with_rdflib(target, text, rdf_format, path, base)
         return
     graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
-    for quad in quads:
-        name = quad.graph_name
+    for s, p, o, name in quads:
         graph = graphs.get(name)
         if graph is None:
             graph = graphs[name] = (
@@ -416,9 +421,7 @@ def _read_source(dataset: Dataset, path: Path, rdf_format: RdfFormat) -> None:
                 if isinstance(name, ox.DefaultGraph)
                 else dataset.graph(rdflib_term(name))
             )
-        graph.add(
-            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
-        )
+        graph.add((s, p, o))
 
 
 def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]]) -> None:

@@ -280,13 +280,16 @@ def _comp_values(node: object) -> Iterator[CompValue]:
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _comp_values(value)
-    elif isinstance(node, ParseResults | list | tuple):
-        for item in node:
-            yield from _comp_values(item)
+    def walk(node: object) -> Iterator[CompValue]:
+        if isinstance(node, CompValue):
+            yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, ParseResults | list | tuple):
+            for item in node:
+                yield from walk(item)
+
+    return walk(node)
 
 
 def _translation_error(text: str, error: Exception) -> QueryError:
@@ -564,6 +567,10 @@ def _decode(form: str, payload: bytes) -> Result:
     return _decode_solutions(payload)
 
 
+_JSON_TERM_TYPES = frozenset({"uri", "literal", "typed-literal", "bnode"})
+"""The term types of SPARQL JSON (``typed-literal`` from its first draft, which rdflib reads)."""
+
+
 def _decode_solutions(payload: bytes) -> Result:
     """A SELECT or ASK answer in SPARQL JSON, as rdflib's parser reads it (the same variables,
     rows and terms, each made by its own ``parseJsonTerm``), but with each distinct term built
@@ -584,10 +591,14 @@ def _decode_solutions(payload: bytes) -> Result:
     variables: dict[str, Variable] = {}
     rows: list[Mapping[Variable, Identifier]] = []
     for binding in loaded["results"]["bindings"]:
+        if not isinstance(binding, dict):
+            raise ValueError(f"a solution is not a JSON object: {binding!r:.80}")
         row: dict[Variable, Identifier] = {}
         for name, value in binding.items():
             # Every field parseJsonTerm reads, so equal keys always make equal terms.
             key = (value["type"], value["value"], value.get("datatype"), value.get("xml:lang"))
+            if key[0] not in _JSON_TERM_TYPES:
+                raise ValueError(f"{key[0]!r:.80} is not a SPARQL JSON term type")
             term = terms.get(key)
             if term is None:
                 term = terms[key] = parseJsonTerm(value)
