@@ -289,6 +289,39 @@ def test_api_validates_a_graph(project: Project) -> None:
     assert (entry.file, entry.line) == ("", None)
 
 
+@pytest.mark.parametrize(
+    "iri", ["https://w3id.org/canada-korea/id/a b", "://w3id.org/canada-korea/def/value"]
+)
+def test_api_refuses_a_graph_with_an_invalid_iri(project: Project, iri: str) -> None:
+    """A graph is held to the IRIs a file is: the SHACL engine, like the index, takes only
+    absolute IRIs without spaces, and a refusal is the project's error, not the engine's."""
+    graph = Graph()
+    graph.add((CKR["csp"], URIRef(iri), Literal(1)))
+    with pytest.raises(CanadaKoreaError, match="invalid IRI"):
+        canada_korea.validate(graph, project=project)
+
+
+def test_a_jsonld_prefix_without_a_scheme_is_refused(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON-LD expands ``ck:date`` with a prefix ``://…`` to an IRI that is not absolute."""
+    path = tmp_path / "relative.jsonld"
+    path.write_text(
+        json.dumps(
+            {
+                "@context": {"ck": "://w3id.org/canada-korea/def/", "ckr": str(CKR)},
+                "@id": "ckr:csp",
+                "ck:date": "2022",
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert main(["--project", str(project.root), "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {path}: invalid IRI")
+    assert "://w3id.org/canada-korea/def/date" in err
+
+
 def test_api_load_returns_the_published_graph(project: Project) -> None:
     graph = canada_korea.load(project)
     assert (CKR["korean-war"], RDF.type, None) in graph

@@ -17,7 +17,7 @@ from rdflib.query import Result
 
 from .errors import CanadaKoreaError
 from .formats import by_name
-from .load import Contribution, Project, find_project, parse_contribution
+from .load import Contribution, Project, find_project, parse_contribution, refuse_invalid_iris
 from .namespaces import new_dataset
 from .pipeline import (
     BuildReport,
@@ -98,6 +98,7 @@ def validate(
     graph, plus the checks SHACL cannot express. ``data/`` is never modified."""
     project = project or find_project()
     if isinstance(source, Graph):
+        refuse_invalid_iris(Path("<graph>"), "", source)
         written = new_dataset()
         for triple in source:
             written.default_graph.add(triple)

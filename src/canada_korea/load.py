@@ -597,7 +597,7 @@ def parse_contribution(path: Path, format_name: str | None = None) -> Contributi
         target.add((subject, predicate, obj))
     if len(graph) == 0:
         raise InputError("contains no triples: nothing to validate", file=path)
-    _refuse_invalid_iris(path, text, graph)
+    refuse_invalid_iris(path, text, graph)
     return Contribution(path, rdf_format, text, graph, written)
 
 
@@ -605,20 +605,29 @@ def parse_contribution(path: Path, format_name: str | None = None) -> Contributi
 INVALID_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
-    """Refuse IRIs with spaces, quotes, brackets or control characters, pointing at the text."""
+def refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
+    """Refuse IRIs with spaces, quotes, brackets or control characters, and IRIs that are not
+    absolute (``://host/x``, left by a JSON-LD prefix without a scheme): pointing at the text
+    where it shows them, as Oxigraph and the SHACL engine would refuse them later, mid-check.
+    Raises :class:`SourceSyntaxError`."""
     for term in sorted({t for triple in graph for t in triple if isinstance(t, URIRef)}):
+        shown = json.dumps(str(term))[:80]
         bad = INVALID_IRI.search(term)
-        if bad is None:
-            continue
-        head = str(term)[: bad.start()]
-        raise _error_at(
-            path,
-            text,
-            text.find(head) if head else -1,
-            f"invalid IRI {json.dumps(str(term))[:80]}: IRIs cannot contain spaces, quotes,"
-            " angle brackets or control characters",
-        )
+        if bad is not None:
+            head = str(term)[: bad.start()]
+            raise _error_at(
+                path,
+                text,
+                text.find(head) if head else -1,
+                f"invalid IRI {shown}: IRIs cannot contain spaces, quotes, angle brackets or"
+                " control characters",
+            )
+        try:
+            ox.NamedNode(term)
+        except ValueError as error:
+            raise _error_at(
+                path, text, text.find(term), f"invalid IRI {shown}: {_excerpt(str(error))}"
+            ) from error
 
 
 def _first_bad_line(text: str, rdf_format: RdfFormat) -> int | None:
