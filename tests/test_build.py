@@ -251,6 +251,8 @@ def test_build_refuses_violation_and_keeps_dist(scratch: Project, capsys) -> Non
     assert err.rstrip().endswith("nothing was published")
     assert _dist_bytes(scratch) == before
     assert not [p for p in scratch.root.iterdir() if p.name.startswith(".dist")]
+    builds = [p for p in (scratch.root / ".builds").iterdir() if p.is_dir()]
+    assert builds == [scratch.dist_dir.resolve()], "the staging folder written beside the checks"
 
 
 def test_build_reports_syntax_error_with_line_and_column(scratch: Project, capsys) -> None:
@@ -459,3 +461,42 @@ def test_work_shared_among_cores_is_all_done_and_an_error_reaches_the_build(
 
     with pytest.raises(OSError, match="No space left on device"):
         for_each(list(range(40)), fail_on_last)
+
+
+def test_work_in_the_background_returns_or_raises_in_the_build(tmp_path: Path) -> None:
+    """The build checks the graph in a forked process while it writes: what the check returns
+    comes back, what it raises is raised by ``result`` (as the same exception when pickle can
+    carry it), a process that dies is an error, and ``cancel`` stops one still running."""
+    import threading
+
+    from canada_korea.parallel import Background
+
+    seen = {"value": 1}
+    job = Background(lambda: seen["value"] * 10)
+    seen["value"] = 2  # after the fork: the child reads the memory as it was
+    assert job.result() == 10
+    assert job.done() and job.result() == 10
+
+    def full() -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left on device"):
+        Background(full).result()
+
+    def unpicklable() -> None:
+        raise ValueError(threading.Lock())
+
+    with pytest.raises(RuntimeError, match="ValueError"):
+        Background(unpicklable).result()
+
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        Background(lambda: os._exit(3)).result()
+
+    started = tmp_path / "started"
+    slow = Background(lambda: (started.touch(), time.sleep(60)))
+    while not started.exists():
+        time.sleep(0.01)
+    assert not slow.done()
+    began = time.monotonic()
+    slow.cancel()
+    assert time.monotonic() - began < 10

@@ -31,16 +31,18 @@ def index_path(dist: Path) -> Path:
     return dist.resolve() / INDEX
 
 
-def write_index(build: Path) -> Path:
-    """Load the build's N-Triples and N-Quads dumps into a new store at ``build/index``.
+def write_index(build: Path, triples: Iterable[ox.Triple], quads: Iterable[ox.Quad]) -> Path:
+    """Load the published statements into a new store at ``build/index``: ``triples``, the
+    union graph (the N-Triples dump), as its default graph, and the named graphs of ``quads``
+    (the N-Quads dump, whose default graph is part of the union).
 
-    Oxigraph's bulk loader reads the files itself (~30x rdflib's parser); the default-graph
-    lines of the N-Quads dump are already in the N-Triples dump and load once.
+    Oxigraph's bulk loader takes them from memory, beside the dump writers: 3 s at 100x,
+    where reading the dumps back took 5 s after them.
     """
     path = build / INDEX
     store = ox.Store(str(path))
-    store.bulk_load(path=str(build / "canada-korea.nt"), format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(build / "canada-korea.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_extend(q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
     store.flush()
     del store
     return path

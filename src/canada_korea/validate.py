@@ -131,7 +131,6 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
     return turbo_validate  # type: ignore[no-any-return]
 
 
-@collection_paused()
 def validate_dataset(dataset: Dataset, shapes: Graph) -> tuple[Graph, ValidationResult]:
     """Check the model's rules on the dataset and the shapes on its union graph.
 
@@ -139,11 +138,18 @@ def validate_dataset(dataset: Dataset, shapes: Graph) -> tuple[Graph, Validation
     graph the build publishes, and the result with the model's problems among its entries.
     """
     graph = union(dataset)
+    return graph, check_dataset(dataset, graph, shapes)
+
+
+@collection_paused()
+def check_dataset(dataset: Dataset, graph: Graph, shapes: Graph) -> ValidationResult:
+    """Check the model's rules on ``dataset`` and the shapes on ``graph``, its :func:`union`
+    (which the build takes first, to write the dumps from while these checks run)."""
     result = validate_graph(graph, shapes)
     problems = [_problem_entry(problem, graph) for problem in model_problems(dataset)]
     for entry in problems:
         _report_result(result.report, entry)
-    return graph, _finish([*result.entries, *problems], result.report)
+    return _finish([*result.entries, *problems], result.report)
 
 
 def _problem_entry(problem: Problem, names: Graph) -> Entry:
