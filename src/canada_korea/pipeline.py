@@ -101,7 +101,7 @@ def _build_locked(
     # start-up.
     from .changelog import release_changes
     from .load import load_shapes, load_sources
-    from .provenance import union, with_citations
+    from .provenance import STATED_IN, union, with_citations
     from .publish import statements, write_dumps
     from .validate import check_dataset
 
@@ -112,6 +112,11 @@ def _build_locked(
     progress(validating)
     graph = union(sources)
     checks = Background(partial(check_dataset, sources, graph, shapes))
+    # The union graph is the checks' (the statements are taken from the sources, with the
+    # citations it derived): freed here, it is not in this process's peak, which comes as the
+    # statements are converted (1.3 GB at 100x instead of 1.7).
+    cited = list(graph.triples((None, STATED_IN, None)))
+    del graph
     modified = _source_date(source_date_epoch)
     published = edition(project.root)
     builds = _builds_dir(project)
@@ -124,8 +129,8 @@ def _build_locked(
         # its statements are taken once as the dumps are written from them; then the rdflib
         # graphs are done with (the index and the site read the files): freed before the
         # files are written, they add to the peak of no step after, nor to any forked writer.
-        published_statements = statements(with_citations(sources, graph))
-        del sources, graph
+        published_statements = statements(with_citations(sources, cited))
+        del sources, cited
         gc.collect()
         _stop_if_failed(checks)
         index = partial(
