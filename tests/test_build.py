@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -413,6 +414,35 @@ def test_a_killed_build_leaves_nothing_behind(scratch: Project) -> None:
     assert _dist_bytes(scratch) == before
     assert main(["--project", str(scratch.root), "build"]) == 0
     assert len([p for p in builds.iterdir() if p.is_dir()]) <= 3
+
+
+def test_ctrl_c_stops_a_build_with_one_line_and_publishes_nothing(scratch: Project) -> None:
+    """Ctrl-C reaches every process of the build (the checks, the writers, the pruning): one
+    line, the shell's exit code for it, and neither a traceback nor a staging folder left."""
+    assert main(["--project", str(scratch.root), "build"]) == 0
+    builds = scratch.root / ".builds"
+    command = [sys.executable, "-m", "canada_korea", "--project", str(scratch.root), "build"]
+    # A Ctrl-C that lands while the build forks is lost by Python (the fork's handlers ignore
+    # exceptions), and that build completes as if nothing happened: then another try.
+    for _attempt in range(5):
+        before = _dist_bytes(scratch)
+        published = _folders(builds)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        while process.poll() is None and _folders(builds) == published:
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+        if process.returncode != 0:
+            break
+    assert (process.returncode, err.decode()) == (130, "Interrupted.\n")
+    assert _dist_bytes(scratch) == before
+    assert _folders(builds) == published
+
+
+def _folders(path: Path) -> set[Path]:
+    return {child for child in path.iterdir() if child.is_dir()}
 
 
 def test_dist_is_readable_by_other_users(scratch: Project) -> None:

@@ -27,6 +27,7 @@ from . import validate as validate_triples
 from .errors import CanadaKoreaError, InputError, ProjectError, QueryError, ValidationFailed
 from .load import CONTRIBUTION_FORMATS, find_project
 from .namespaces import BASE
+from .parallel import INTERRUPTED
 from .pipeline import STEPS, BuildReport, build, published_index
 from .query import (
     DEFAULT_TIMEOUT,
@@ -44,6 +45,8 @@ from .validate import ValidationResult
 REPORT_FORMATS = ("text", "json", "turtle")
 
 EXIT_OK, EXIT_NO, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_INTERRUPTED = INTERRUPTED
+"""Ctrl-C: the shell's code for a command the signal stopped."""
 MAX_TIMEOUT = 86_400.0
 
 EPILOG = """exit codes:
@@ -642,11 +645,15 @@ def _print_violations(result: ValidationResult) -> None:
 
 
 def run() -> None:
-    """Console-script entry point; a reader that stops early (``| head``) ends it quietly."""
+    """Console-script entry point; a reader that stops early (``| head``) ends it quietly, and
+    Ctrl-C with one line (a build interrupted publishes nothing: see ``pipeline.build``)."""
     try:
         code = main()
         sys.stdout.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_OK
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     sys.exit(code)

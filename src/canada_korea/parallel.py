@@ -12,10 +12,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
-from typing import Generic, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -67,7 +68,7 @@ def for_each(
         child.join()
         receiver.close()
         if outcome is None and child.exitcode != 0:
-            outcome = RuntimeError(f"a build process ended with exit code {child.exitcode}")
+            outcome = _ended(child.exitcode)
         failure = failure or outcome
     if failure is not None:
         raise failure
@@ -98,11 +99,31 @@ def _run_share(
     results: dict[int, Result] = {}
     try:
         _take_and_work(items, work, taken, results)
+    except KeyboardInterrupt:
+        _interrupted()
     except Exception as error:
         _send_failure(sender, error, {})
     else:
         sender.send((None, results))
     sender.close()
+
+
+INTERRUPTED = 128 + signal.SIGINT
+"""The exit code of a child that Ctrl-C stopped."""
+
+
+def _interrupted() -> NoReturn:
+    """End a child that Ctrl-C reached quietly: it reaches every process of the group, and the
+    one that forked this child reports it once (each child's traceback said nothing more)."""
+    raise SystemExit(INTERRUPTED)
+
+
+def _ended(exitcode: int | None) -> BaseException:
+    """Why a child that sent nothing back ended: Ctrl-C, which may stop it before this process
+    sees it, or an exit code (a crash)."""
+    if exitcode == INTERRUPTED:
+        return KeyboardInterrupt()
+    return RuntimeError(f"a build process ended with exit code {exitcode}")
 
 
 def _send_failure(sender: Connection, error: Exception, returned: object) -> None:
@@ -141,8 +162,7 @@ class Background(Generic[Result]):
                 self._outcome = self._receiver.recv()
             except EOFError:
                 self._process.join()
-                code = self._process.exitcode
-                self._outcome = (RuntimeError(f"a build process ended with exit code {code}"), None)
+                self._outcome = (_ended(self._process.exitcode), None)
             self._process.join()
             self._receiver.close()
         error, returned = self._outcome
@@ -160,6 +180,8 @@ class Background(Generic[Result]):
 def _run_background(sender: Connection, work: Callable[[], Result]) -> None:
     try:
         returned = work()
+    except KeyboardInterrupt:
+        _interrupted()
     except Exception as error:
         _send_failure(sender, error, None)
     else:

@@ -101,7 +101,7 @@ def _build_locked(
     # start-up.
     from .changelog import release_changes
     from .load import load_shapes, load_sources
-    from .provenance import STATED_IN, union, with_citations
+    from .provenance import union, with_citations
     from .publish import statements, write_dumps
     from .validate import check_dataset
 
@@ -111,26 +111,28 @@ def _build_locked(
     shapes = load_shapes(project)
     progress(validating)
     graph = union(sources)
-    checks = Background(partial(check_dataset, sources, graph, shapes))
-    # The union graph is the checks' (the statements are taken from the sources, with the
-    # citations it derived): freed here, it is not in this process's peak, which comes as the
-    # statements are converted (1.3 GB at 100x instead of 1.7).
-    cited = list(graph.triples((None, STATED_IN, None)))
-    del graph
     modified = _source_date(source_date_epoch)
     published = edition(project.root)
     builds = _builds_dir(project)
     staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    pruning = _pruning(builds, keep=staging)
+    pruning: multiprocessing.process.BaseProcess | None = None
+    checks: Background[ValidationResult] | None = None
     try:
+        pruning = _pruning(builds, keep=staging)
+        checks = Background(partial(check_dataset, sources, graph, shapes))
+        # The union graph is the checks' (the statements are taken from the sources, whose
+        # citations are derived again): freed here, it is not in this process's peak, which
+        # comes as the statements are converted (1.35 GB at 100x instead of 1.7; keeping only
+        # its citations, a list of 48,610 statements, measured 1.7 GB again).
+        del graph
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
         # The sources become the published dataset (not needed as written any more), and
         # its statements are taken once as the dumps are written from them; then the rdflib
         # graphs are done with (the index and the site read the files): freed before the
         # files are written, they add to the peak of no step after, nor to any forked writer.
-        published_statements = statements(with_citations(sources, cited))
-        del sources, cited
+        published_statements = statements(with_citations(sources))
+        del sources
         gc.collect()
         _stop_if_failed(checks)
         index = partial(
@@ -156,15 +158,14 @@ def _build_locked(
         _raise_unless_conforms(validation)
         _link(staging, project.dist_dir)
     except OSError as error:
-        checks.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging, checks)
         raise BuildError(f"cannot write the build: {error.strerror or error}") from error
     except BaseException:
-        checks.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging, checks)
         raise
     finally:
-        pruning.join()
+        if pruning is not None:
+            pruning.join()
     files = [
         PublishedFile(f.name, project.dist_dir / f.name, f.media_type, f.size, f.sha256)
         for f in files
@@ -177,6 +178,14 @@ def _build_locked(
         validation=validation,
         changes=changes,
     )
+
+
+def _discard(staging: Path, checks: Background[ValidationResult] | None) -> None:
+    """Stop the checks if they still run and remove the staging folder: a build that failed
+    or was interrupted leaves nothing behind."""
+    if checks is not None:
+        checks.cancel()
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _stop_if_failed(checks: Background[ValidationResult]) -> None:
@@ -247,14 +256,18 @@ def _pruning(builds: Path, keep: Path) -> multiprocessing.process.BaseProcess:
 
 def _prune(builds: Path, keep: Path) -> None:
     """Remove the builds beyond the last :data:`KEEP_BUILDS` (newest kept, ``keep`` always),
-    including what a killed build left half-written."""
-    candidates = sorted(
-        (path for path in builds.iterdir() if path.is_dir() and path != keep),
-        key=lambda path: path.stat().st_mtime,
-        reverse=True,
-    )
-    for stale in candidates[KEEP_BUILDS - 1 :]:
-        shutil.rmtree(stale, ignore_errors=True)
+    including what a killed build left half-written. Stopped by Ctrl-C, it ends quietly: the
+    next build removes the rest."""
+    try:
+        candidates = sorted(
+            (path for path in builds.iterdir() if path.is_dir() and path != keep),
+            key=lambda path: path.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in candidates[KEEP_BUILDS - 1 :]:
+            shutil.rmtree(stale, ignore_errors=True)
+    except KeyboardInterrupt:
+        return
 
 
 def _umask() -> int:
