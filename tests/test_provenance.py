@@ -27,7 +27,7 @@ from canada_korea.provenance import (
     sections,
     union,
 )
-from canada_korea.validate import validate_dataset
+from canada_korea.validate import check_dataset
 
 from .conftest import CASES
 
@@ -122,7 +122,7 @@ def test_the_views_leave_the_garbage_collector_as_they_found_it(
 ) -> None:
     """Validating and building the views pause the collector (a third of their time at 10x)
     and restore its state, whatever it was and however they end."""
-    validate_dataset(source_dataset, shapes_graph)
+    check_dataset(source_dataset, union(source_dataset), shapes_graph)
     query_dataset(published_dataset(source_dataset))
     assert gc.isenabled()
     gc.disable()

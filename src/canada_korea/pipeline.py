@@ -128,8 +128,8 @@ def _build_locked(
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
         # The sources become the published dataset (not needed as written any more), and
-        # its statements are taken once as the dumps are written from them; then the rdflib
-        # graphs are done with (the index and the site read the files): freed before the
+        # its statements are taken once as the dumps and the index are written from them;
+        # then the rdflib graphs are done with (the site reads the files): freed before the
         # files are written, they add to the peak of no step after, nor to any forked writer.
         published_statements = statements(with_citations(sources))
         del sources

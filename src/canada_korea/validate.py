@@ -131,20 +131,11 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
     return turbo_validate  # type: ignore[no-any-return]
 
 
-def validate_dataset(dataset: Dataset, shapes: Graph) -> tuple[Graph, ValidationResult]:
-    """Check the model's rules on the dataset and the shapes on its union graph.
-
-    Returns the union graph (with the derived ``ck:statedIn``) that was validated, which is the
-    graph the build publishes, and the result with the model's problems among its entries.
-    """
-    graph = union(dataset)
-    return graph, check_dataset(dataset, graph, shapes)
-
-
 @collection_paused()
 def check_dataset(dataset: Dataset, graph: Graph, shapes: Graph) -> ValidationResult:
-    """Check the model's rules on ``dataset`` and the shapes on ``graph``, its :func:`union`
-    (which the build takes first, to write the dumps from while these checks run)."""
+    """Check the model's rules on ``dataset`` and the shapes on ``graph``, its
+    ``provenance.union`` (which the build takes first, and frees while these checks run in a
+    process of their own)."""
     result = validate_graph(graph, shapes)
     problems = [_problem_entry(problem, graph) for problem in model_problems(dataset)]
     for entry in problems:
