@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from html import escape
 from typing import Any
 
@@ -128,7 +128,7 @@ class Links:
     path: str
     lang: str
 
-    @property
+    @cached_property
     def root(self) -> str:
         return "../" * self.path.count("/")
 
@@ -149,6 +149,10 @@ class Source:
     document: Value
     section: Value
 
+    def __repr__(self) -> str:
+        # As dataclasses write it, but without their guard against cycles (see Value).
+        return f"Source(document={self.document!r}, section={self.section!r})"
+
 
 @dataclass(frozen=True)
 class Value:
@@ -167,6 +171,20 @@ class Value:
     inferences: tuple[Value, ...] = ()
     data: bool = False
 
+    def __repr__(self) -> str:
+        # The text dataclasses write, without the guard against cycles they wrap it in (a
+        # frozen value holds none): a page's fingerprint is the repr of its dozens of values,
+        # and the guard took most of that time. A test keeps it equal to theirs.
+        return (
+            f"Value(text={self.text!r}, href={self.href!r}, lang={self.lang!r}, "
+            f"title={self.title!r}, datetime={self.datetime!r}, sources={self.sources!r}, "
+            f"inferences={self.inferences!r}, data={self.data!r})"
+        )
+
+
+_DERIVED = frozenset({"t", "header", "footer"})
+"""What a page's other values decide (see :meth:`Page.fingerprint`)."""
+
 
 @dataclass(frozen=True)
 class Page:
@@ -178,9 +196,10 @@ class Page:
     context: dict[str, Any]
 
     def fingerprint(self) -> str:
-        """A digest of the template's name and the values (the interface strings ``t`` are
-        left out: the page's language and the code decide them)."""
-        shown = {key: value for key, value in self.context.items() if key != "t"}
+        """A digest of the template's name and the values (the interface strings ``t``, the
+        header and the footer are left out: the page's language, links and the code decide
+        them)."""
+        shown = {key: value for key, value in self.context.items() if key not in _DERIVED}
         text = f"{self.template}\n{shown!r}"
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -438,26 +457,37 @@ class Renderer:
             (code, LANGUAGE_NAMES[code], self._variant(links, code) + lang_query, code == lang)
             for code in LANGUAGES
         ]
+        frame = dict(
+            lang=lang,
+            t=MESSAGES[lang],
+            links=links,
+            search_query=search_query,
+            sparql=links.file(self.sparql) if self.sparql else None,
+            licence=self._licence(),
+            site_version=self.version(),
+            changes_link=self.changes_link,
+        )
+        key = (lang, links.root, search_query)
         return Page(
             template,
             dict(
-                lang=lang,
-                t=MESSAGES[lang],
-                links=links,
+                frame,
                 title=title,
                 lang_links=lang_links,
                 alternates=list(alternates),
-                search_query=search_query,
-                sparql=links.file(self.sparql) if self.sparql else None,
                 dataset_iri=self.publication.dataset.iri,
-                licence=self._licence(),
                 citation=self.citation(lang),
-                site_version=self.version(),
-                changes_link=self.changes_link,
                 canonical=self.canonical(links),
+                header=self._remembered(("header", *key), self._frame, "_header.html", frame),
+                footer=self._remembered(("footer", *key), self._frame, "_footer.html", frame),
                 **context,
             ),
         )
+
+    def _frame(self, template: str, frame: dict[str, Any]) -> Markup:
+        """The page header's links and search form, or its footer: rendered once for each
+        language and depth (and search), where a build has tens of thousands of pages."""
+        return Markup(self.env.get_template(template).render(frame))
 
     def canonical(self, links: Links) -> str | None:
         """The absolute address of this page at the publication's base, for search engines
@@ -723,6 +753,8 @@ class Renderer:
         no statistic is (a total whose value is not a number has no chart either)."""
         publication = self.publication
         total = publication.value(iri, publication.ck("value"))
+        if not isinstance(total, ox.Literal):
+            return None
         quads = publication.quads(None, publication.ck("partOfTotal"), node(iri))
         parts = []
         for quad in quads:

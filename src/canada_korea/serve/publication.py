@@ -63,6 +63,8 @@ COMMENT = ox.NamedNode(RDFS + "comment")
 DESCRIPTION_FILES = ("void.ttl", "shapes.ttl", "ontology.ttl")
 """The published Turtle files pages read besides the graph: the dataset's description, the
 shapes (for the notes on term pages) and the ontology document (``/ontology``)."""
+KEPT_LOOKUPS = 1 << 16
+"""How many answers of the store a publication keeps (see :meth:`Publication._kept`)."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 V = TypeVar("V")
@@ -196,6 +198,8 @@ class Publication:
         self.queries = queries
         self.prefixes = rebased_prefixes(base)
         self._curies: dict[str, str] = {}
+        self._found: dict[tuple[object, ...], Any] = {}
+        self._terms: dict[str, ox.NamedNode] = {}
         if dist is None and (store is None or descriptions is None):
             raise ValueError("a publication reads a dist/ folder or a store and descriptions")
         # On disk, a lookup costs microseconds but reading a whole property about a second
@@ -327,17 +331,38 @@ class Publication:
         obj: ox.NamedNode | ox.Literal,
     ) -> list[str]:
         """The named graphs (sections and inferences) that hold this statement, sorted."""
+        return list(self._kept((subject, predicate, obj), self._graphs_stating))
+
+    def _graphs_stating(
+        self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal
+    ) -> list[str]:
         return sorted(
             quad.graph_name.value
             for quad in self.store.quads_for_pattern(subject, predicate, obj)
             if isinstance(quad.graph_name, ox.NamedNode)
         )
 
+    def _kept(self, key: tuple[object, ...], look_up: Callable[..., Any]) -> Any:
+        """``look_up(*key)``, kept until :data:`KEPT_LOOKUPS` answers are held (then all are
+        forgotten at once). A site renders each resource in three languages, which ask the
+        store the same questions (a value's sections, a resource's sources) three times:
+        answered once, the pages take a sixth less time."""
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= KEPT_LOOKUPS:
+                self._found.clear()
+            found = self._found[key] = look_up(*key)
+        return found
+
     # --- names -----------------------------------------------------------------------------
 
     def ck(self, name: str) -> ox.NamedNode:
-        """A term of the ontology (``ck:name``) under this publication's base."""
-        return node(self.prefixes["ck"] + name)
+        """A term of the ontology (``ck:name``) under this publication's base (made once:
+        a site's pages ask for a few terms hundreds of thousands of times)."""
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = node(self.prefixes["ck"] + name)
+        return term
 
     def curie(self, iri: str) -> str:
         """``iri`` written with the longest matching canonical prefix, else whole."""
@@ -406,8 +431,11 @@ class Publication:
 
     def objects(self, subject: str, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         """The values of ``predicate`` on ``subject``, sorted by their N-Triples form."""
+        return list(self._kept((subject, predicate), self._objects))
+
+    def _objects(self, subject: str, predicate: ox.NamedNode) -> tuple[Term, ...]:
         found = self.quads(node(subject), predicate, None)
-        return sorted((quad.object for quad in found), key=str)  # type: ignore[misc]
+        return tuple(sorted((quad.object for quad in found), key=str))
 
     def value(self, subject: str, predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal | None:
         """One value of ``predicate`` on ``subject`` (the first in sort order), or None."""
