@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from canada_korea.namespaces import CK, CKR, PREFIXES, new_dataset, new_graph
+from canada_korea.provenance import named_quads
 from canada_korea.serialize import (
     OxigraphTerms,
     json_bytes,
@@ -249,7 +250,7 @@ def test_rdflib_statements_convert_with_their_blank_nodes() -> None:
     dataset.default_graph.add((CKR.a, CK.value, odd))
     dataset.graph(CKR.g).add((odd, RDFS.label, Literal("odd")))
     dataset.graph(CKR.g).add((BNode("b1"), RDFS.label, Literal("b1")))
-    quads = OxigraphTerms().quads(dataset)
+    quads = OxigraphTerms().quads(named_quads(dataset))
     by_label = {q.object.value: q.subject for q in quads if q.predicate == _named(RDFS.label)}
     assert by_label["b1"] == ox.BlankNode("b1")
     (first,) = [q for q in quads if q.graph_name == ox.DefaultGraph()]

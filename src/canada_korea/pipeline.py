@@ -101,7 +101,6 @@ def _build_locked(
     # start-up.
     from .changelog import release_changes
     from .load import load_shapes, load_sources
-    from .provenance import union, with_citations
     from .publish import statements, write_dumps
     from .validate import check_dataset
 
@@ -110,7 +109,6 @@ def _build_locked(
     sources = load_sources(project)
     shapes = load_shapes(project)
     progress(validating)
-    graph = union(sources)
     modified = _source_date(source_date_epoch)
     published = edition(project.root)
     builds = _builds_dir(project)
@@ -119,19 +117,16 @@ def _build_locked(
     checks: Background[ValidationResult] | None = None
     try:
         pruning = _pruning(builds, keep=staging)
-        checks = Background(partial(check_dataset, sources, graph, shapes))
-        # The union graph is the checks' (the statements are taken from the sources, whose
-        # citations are derived again): freed here, it is not in this process's peak, which
-        # comes as the statements are converted (1.35 GB at 100x instead of 1.7; keeping only
-        # its citations, a list of 48,610 statements, measured 1.7 GB again).
-        del graph
+        # The checks take the union graph in their own process: this one never holds it, and
+        # converts the statements meanwhile.
+        checks = Background(partial(check_dataset, sources, shapes))
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
-        # The sources become the published dataset (not needed as written any more), and
-        # its statements are taken once as the dumps and the index are written from them;
-        # then the rdflib graphs are done with (the site reads the files): freed before the
-        # files are written, they add to the peak of no step after, nor to any forked writer.
-        published_statements = statements(with_citations(sources))
+        # The published statements (the sources' and the derived citations) are converted
+        # once, and the dumps and the index are written from them; then the rdflib graphs are
+        # done with (the site reads the files): freed before the files are written, they add
+        # to the peak of no step after, nor to any forked writer.
+        published_statements = statements(sources)
         del sources
         gc.collect()
         _stop_if_failed(checks)

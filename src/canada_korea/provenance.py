@@ -357,23 +357,27 @@ def union(dataset: Dataset, context: Dataset | None = None) -> Graph:
 
 @collection_paused()
 def published_dataset(dataset: Dataset) -> Dataset:
-    """A copy of ``dataset`` as the dumps carry it (see :func:`with_citations`); ``dataset`` is
-    left as it was."""
+    """A copy of ``dataset`` as the dumps carry it (see :func:`published_quads`); ``dataset``
+    is left as it was."""
     published = new_dataset()
-    _add_quads(published, named_quads(dataset))
-    return with_citations(published)
+    _add_quads(published, published_quads(dataset))
+    return published
 
 
-def with_citations(dataset: Dataset) -> Dataset:
-    """``dataset`` itself as the dumps carry it: the named graphs as written, and in the default
-    graph the project's statements plus the derived ``ck:statedIn``.
+def published_quads(dataset: Dataset) -> list[NamedQuad]:
+    """The statements of ``dataset`` as the dumps carry them: the named graphs as written, and
+    in the default graph the project's statements plus the derived ``ck:statedIn`` (each
+    once, as a graph would hold it).
 
-    The build turns its sources into the published dataset this way, without the copy
-    :func:`published_dataset` makes (at 10x, 0.6 s and a third of the statements in memory)."""
-    default = dataset.default_graph
-    for triple in citations(dataset):
-        default.add(triple)
-    return dataset
+    Read in one pass over ``dataset``, which the build converts for its dumps as they are:
+    adding the citations to the sources' rdflib graph and reading it again took 0.56 s at 10x,
+    this 0.15 s."""
+    quads = named_quads(dataset)
+    stated = {(s, o) for s, p, o, name in quads if name is None and p == STATED_IN}
+    derived = [
+        (s, p, o, None) for s, p, o in _citations(quads, sections(dataset)) if (s, o) not in stated
+    ]
+    return quads + derived
 
 
 @collection_paused()

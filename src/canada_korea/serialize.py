@@ -19,13 +19,13 @@ from functools import lru_cache
 
 import orjson
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .load import collection_paused
 from .namespaces import PREFIXES
-from .provenance import named_quads
+from .provenance import NamedQuad
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = ox.NamedNode(str(RDF.type))
@@ -81,12 +81,12 @@ class OxigraphTerms:
         return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
 
     @collection_paused()
-    def quads(self, dataset: Dataset) -> list[ox.Quad]:
-        """Every quad of ``dataset``, its default graph's included, in no particular order."""
+    def quads(self, statements: Iterable[NamedQuad]) -> list[ox.Quad]:
+        """``statements`` (see ``provenance.named_quads``) as quads, in the same order."""
         term = self.term
         return [
             ox.Quad(term(s), term(p), term(o), _DEFAULT_GRAPH if name is None else term(name))
-            for s, p, o, name in named_quads(dataset)
+            for s, p, o, name in statements
         ]
 
     def term(self, node: Node) -> Term:

@@ -132,10 +132,13 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
 
 
 @collection_paused()
-def check_dataset(dataset: Dataset, graph: Graph, shapes: Graph) -> ValidationResult:
-    """Check the model's rules on ``dataset`` and the shapes on ``graph``, its
-    ``provenance.union`` (which the build takes first, and frees while these checks run in a
-    process of their own)."""
+def check_dataset(dataset: Dataset, shapes: Graph) -> ValidationResult:
+    """Check the model's rules on ``dataset`` and the shapes on its ``provenance.union``.
+
+    The build runs this in a process of its own while it writes the dumps and the site, so
+    the union is taken here: the building process never holds it (at 10x it took 0.6 s there
+    that nothing else could do meanwhile)."""
+    graph = union(dataset)
     result = validate_graph(graph, shapes)
     problems = [_problem_entry(problem, graph) for problem in model_problems(dataset)]
     for entry in problems:
