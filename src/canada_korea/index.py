@@ -13,7 +13,6 @@ byte-identical from one build to the next), and never committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,19 +37,17 @@ def write_index(build: Path, triples: Iterable[ox.Triple], quads: Iterable[ox.Qu
     (the N-Quads dump, whose default graph is part of the union).
 
     Oxigraph's bulk loader takes them from memory, beside the dump writers: 3 s at 100x,
-    where reading the dumps back took 5 s after them. It takes them in one call, which
-    writes each of the store's tables as one run of sorted files: loaded in two calls (the
-    union, then the named graphs), a query had twice the files to look in at each step, and
-    the slowest named queries took half as long again at 100x.
+    where reading the dumps back took 5 s after them. Loaded in two calls (the union, then the
+    named graphs) and then optimised: the slowest named queries at 100x take 0.7 s and 2.7 s
+    instead of 1.0 s and 4.7 s without the optimisation, which takes 0.03 s. One call did as
+    well for them but held every statement's encoding at once: the build's peak rose by
+    230 MB.
     """
     path = build / INDEX
     store = ox.Store(str(path))
-    store.bulk_extend(
-        chain(
-            (ox.Quad(t.subject, t.predicate, t.object) for t in triples),
-            (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)),
-        )
-    )
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_extend(q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+    store.optimize()
     store.flush()
     del store
     return path

@@ -712,10 +712,18 @@ class Renderer:
         inference = publication.ck("Inference").value
         inferred = [g for g in graphs if inference in publication.types.get(g, [])]
         sections = [g for g in graphs if g not in inferred]
-        return replace(
-            self.value(triple.object, links),
-            sources=tuple(self._cite(sections, links)),
-            inferences=tuple(self.link(g, links) for g in inferred),
+        shown = self.value(triple.object, links)
+        # Made directly: dataclasses.replace checks its fields on every call, and a build makes
+        # a hundred thousand of these.
+        return Value(
+            shown.text,
+            shown.href,
+            shown.lang,
+            shown.title,
+            shown.datetime,
+            tuple(self._cite(sections, links)),
+            tuple(self.link(g, links) for g in inferred),
+            shown.data,
         )
 
     def _sources(self, iri: str, links: Links) -> list[Source]:
@@ -1030,9 +1038,9 @@ class Renderer:
         publication, lang = self.publication, links.lang
         statistics = sorted(
             {
-                quad.subject.value
+                statistic
                 for predicate in ("about", "measure")
-                for quad in publication.quads(None, publication.ck(predicate), node(iri))
+                for statistic in publication.subjects(publication.ck(predicate), iri)
             }
         )
         groups: dict[tuple[str, str], list[tuple[Decimal, str, pictures.Bar]]] = defaultdict(list)

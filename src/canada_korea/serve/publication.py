@@ -331,7 +331,7 @@ class Publication:
         obj: ox.NamedNode | ox.Literal,
     ) -> list[str]:
         """The named graphs (sections and inferences) that hold this statement, sorted."""
-        return list(self._kept((subject, predicate, obj), self._graphs_stating))
+        return list(self._kept("graphs", self._graphs_stating, subject, predicate, obj))
 
     def _graphs_stating(
         self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal
@@ -342,16 +342,17 @@ class Publication:
             if isinstance(quad.graph_name, ox.NamedNode)
         )
 
-    def _kept(self, key: tuple[object, ...], look_up: Callable[..., Any]) -> Any:
-        """``look_up(*key)``, kept until :data:`KEPT_LOOKUPS` answers are held (then all are
-        forgotten at once). A site renders each resource in three languages, which ask the
-        store the same questions (a value's sections, a resource's sources) three times:
-        answered once, the pages take a sixth less time."""
+    def _kept(self, kind: str, look_up: Callable[..., Any], *arguments: object) -> Any:
+        """``look_up(*arguments)``, kept under ``kind`` and them until :data:`KEPT_LOOKUPS`
+        answers are held (then all are forgotten at once). A site renders each resource in
+        three languages, which ask the store the same questions (a value's sections, a
+        resource's sources) three times: answered once, the pages take a sixth less time."""
+        key = (kind, *arguments)
         found = self._found.get(key)
         if found is None:
             if len(self._found) >= KEPT_LOOKUPS:
                 self._found.clear()
-            found = self._found[key] = look_up(*key)
+            found = self._found[key] = look_up(*arguments)
         return found
 
     # --- names -----------------------------------------------------------------------------
@@ -431,11 +432,20 @@ class Publication:
 
     def objects(self, subject: str, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         """The values of ``predicate`` on ``subject``, sorted by their N-Triples form."""
-        return list(self._kept((subject, predicate), self._objects))
+        return list(self._kept("objects", self._objects, subject, predicate))
 
     def _objects(self, subject: str, predicate: ox.NamedNode) -> tuple[Term, ...]:
         found = self.quads(node(subject), predicate, None)
         return tuple(sorted((quad.object for quad in found), key=str))
+
+    def subjects(self, predicate: ox.NamedNode, obj: str) -> list[str]:
+        """The subjects (an IRI, or a blank node's label) whose ``predicate`` is the IRI
+        ``obj``, each once, sorted."""
+        return list(self._kept("subjects", self._subjects_of, predicate, obj))
+
+    def _subjects_of(self, predicate: ox.NamedNode, obj: str) -> tuple[str, ...]:
+        found = self.quads(None, predicate, node(obj))
+        return tuple(sorted({quad.subject.value for quad in found}))
 
     def value(self, subject: str, predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal | None:
         """One value of ``predicate`` on ``subject`` (the first in sort order), or None."""
