@@ -87,6 +87,20 @@ def test_search_pages_through_every_result(client: TestClient) -> None:
     assert "51–100" in _soup(client, "/search", q="korea", page="2").select_one("p.summary").text
 
 
+def test_each_search_page_shows_its_own_query_and_pages_after_it_show_none(
+    client: TestClient,
+) -> None:
+    """Every page's header is rendered once per language and depth, except a search's, which
+    holds its query: no query shows on a page it was not asked on."""
+    box = 'form[role="search"] input[name="q"]'
+    for query in ("korea", "war <b>", "sanction"):
+        for lang in ("en", "ko"):
+            page = _soup(client, "/search", q=query, lang=lang)
+            assert page.select_one(box)["value"] == query
+    assert _soup(client, "/search").select_one(box)["value"] == ""
+    assert BeautifulSoup(client.get("/").text, "html.parser").select_one(box)["value"] == ""
+
+
 def test_search_facets_count_by_class_and_filter(client: TestClient) -> None:
     page = _soup(client, "/search", q="korea")
     facet = next(a for a in page.select("nav.facets a") if a.get("title") == "ck:Statistic")

@@ -467,7 +467,12 @@ class Renderer:
             site_version=self.version(),
             changes_link=self.changes_link,
         )
-        key = (lang, links.root, search_query)
+        key = (lang, links.root)
+        header = (
+            self._frame("_header.html", frame)
+            if search_query  # a search's own page: its query is remembered nowhere
+            else self._remembered(("header", *key), self._frame, "_header.html", frame)
+        )
         return Page(
             template,
             dict(
@@ -478,7 +483,7 @@ class Renderer:
                 dataset_iri=self.publication.dataset.iri,
                 citation=self.citation(lang),
                 canonical=self.canonical(links),
-                header=self._remembered(("header", *key), self._frame, "_header.html", frame),
+                header=header,
                 footer=self._remembered(("footer", *key), self._frame, "_footer.html", frame),
                 **context,
             ),
@@ -486,7 +491,7 @@ class Renderer:
 
     def _frame(self, template: str, frame: dict[str, Any]) -> Markup:
         """The page header's links and search form, or its footer: rendered once for each
-        language and depth (and search), where a build has tens of thousands of pages."""
+        language and depth, where a build has tens of thousands of pages."""
         return Markup(self.env.get_template(template).render(frame))
 
     def canonical(self, links: Links) -> str | None:
