@@ -459,6 +459,26 @@ def test_a_data_file_may_not_redefine_the_vocabulary(scratch: Project, capsys) -
     )
 
 
+def test_a_data_file_only_rdflib_reads_may_not_redefine_the_vocabulary(
+    scratch: Project, capsys
+) -> None:
+    """A file Oxigraph's parser refuses (here for a relative IRI) is read by rdflib's, whose
+    statements about ontology terms are found by reading the dataset again: the same refusal."""
+    path = scratch.data_dir / "zz-redefine.trig"
+    path.write_text(
+        "@prefix ck: <https://w3id.org/canada-korea/def/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ck:Meeting rdfs:subClassOf ck:Country ; rdfs:seeAlso <notes> .\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--project", scratch.root, "build")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Error: {path}:3:1: ck:Meeting is an ontology term: data files do not describe or"
+        " redefine the vocabulary (ontology/ does)\n"
+    )
+
+
 def test_the_api_never_prints(project: Project, capfd: pytest.CaptureFixture[str]) -> None:
     """rdflib logs a traceback for an ill-typed literal; the library keeps it off the console."""
     capfd.readouterr()

@@ -379,14 +379,9 @@ def load_sources(project: Project) -> Dataset:
     for triple in ontology_version(current_version(project.root)):
         dataset.default_graph.add(triple)
     vocabulary = set(_vocabulary_quads(dataset))
-    described: set[tuple[Node, Node, Node, Node]] = set()
-    read_by_rdflib = False
-    for path in project.data_files():
-        found = _read_source(dataset, path, by_name("trig"))
-        read_by_rdflib = read_by_rdflib or found is None
-        described |= found or set()
-    if read_by_rdflib:
-        described = set(_vocabulary_quads(dataset))
+    found = [_read_source(dataset, path, by_name("trig")) for path in project.data_files()]
+    # What rdflib's parser read was not noted as it was added: then the dataset is read again.
+    described = set(_vocabulary_quads(dataset)) if None in found else set().union(*found)
     if not described <= vocabulary:
         # Checked once over everything (per file it made loading quadratic); only to say
         # which file redefines a term is each file read again on its own.
@@ -425,7 +420,6 @@ def _read_source(
         return None
     graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
     vocabulary = set()
-    namespace = str(CK)
     for s, p, o, name in quads:
         graph = graphs.get(name)
         if graph is None:
@@ -435,7 +429,7 @@ def _read_source(
                 else dataset.graph(rdflib_term(name))
             )
         graph.add((s, p, o))
-        if isinstance(s, URIRef) and s.startswith(namespace):
+        if _is_term(s):
             vocabulary.add((s, p, o, graph.identifier))
     return vocabulary
 
@@ -460,10 +454,17 @@ def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]
 
 def _vocabulary_quads(dataset: Dataset) -> Iterator[tuple[Node, Node, Node, Node]]:
     """The statements about the vocabulary's own terms (``ck:…``), in any graph."""
-    namespace = str(CK)
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        if isinstance(s, URIRef) and s.startswith(namespace):
+        if _is_term(s):
             yield (s, p, o, getattr(g, "identifier", g))
+
+
+def _is_term(subject: Node) -> bool:
+    """Whether ``subject`` is one of the vocabulary's terms (``ck:…``)."""
+    return isinstance(subject, URIRef) and subject.startswith(_VOCABULARY)
+
+
+_VOCABULARY = str(CK)
 
 
 def load_shapes(project: Project) -> Graph:

@@ -24,6 +24,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .load import collection_paused
+from .memo import Memo
 from .namespaces import PREFIXES
 from .provenance import NamedQuad
 
@@ -259,29 +260,23 @@ def _compactor(prefixes: dict[str, str]) -> Callable[[str], str]:
     return _compactor_of(tuple(prefixes.items()))
 
 
-_COMPACTED = 1 << 16
-"""How many compacted IRIs a compactor keeps."""
-
-
 @lru_cache(maxsize=8)
 def _compactor_of(prefixes: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
     longest_first = sorted(prefixes, key=lambda item: -len(item[1]))
-    compacted: dict[str, str] = {}
+    compacted = Memo()
+
+    def compacted_anew(iri: str) -> str:
+        return next(
+            (
+                f"{prefix}:{iri[len(namespace) :]}"
+                for prefix, namespace in longest_first
+                if iri.startswith(namespace) and not iri[len(namespace) :].startswith("//")
+            ),
+            iri,
+        )
 
     def compact(iri: str) -> str:
-        known = compacted.get(iri)
-        if known is None:
-            if len(compacted) >= _COMPACTED:
-                compacted.clear()  # a server's answers name any IRI: they must not grow it
-            known = compacted[iri] = next(
-                (
-                    f"{prefix}:{iri[len(namespace) :]}"
-                    for prefix, namespace in longest_first
-                    if iri.startswith(namespace) and not iri[len(namespace) :].startswith("//")
-                ),
-                iri,
-            )
-        return known
+        return compacted(iri, compacted_anew, iri)  # type: ignore[no-any-return]
 
     return compact
 

@@ -35,6 +35,7 @@ from markupsafe import escape as _escape
 
 from ..changelog import ReleaseChanges
 from ..diff import DiffReport, Entry, display, summary
+from ..memo import Memo
 from . import pictures
 from .description import Description, describe
 from .formatting import (
@@ -430,7 +431,7 @@ class Renderer:
         self.sparql = sparql
         self.changes_link = changes_link
         self.env = environment()
-        self._memo: dict[tuple[str, ...], object] = {}
+        self._remembered = Memo(MEMO_SIZE)
 
     # --- the frame every page shares ---------------------------------------------------------
 
@@ -580,18 +581,6 @@ class Renderer:
         text is its label. Remembered per page language and depth: a build asks for the same
         links on thousands of pages."""
         return self._remembered(("link", iri, links.lang, links.root), self._link, iri, links)
-
-    def _remembered(
-        self, key: tuple[str, ...], compute: Callable[..., Any], *arguments: Any
-    ) -> Any:
-        """``compute(*arguments)``, remembered under ``key`` until :data:`MEMO_SIZE` answers
-        are held (then forgotten at once: a server's SPARQL answers must not grow it)."""
-        if key in self._memo:
-            return self._memo[key]
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        answer = self._memo[key] = compute(*arguments)
-        return answer
 
     def _link(self, iri: str, links: Links) -> Value:
         text, text_lang = self.label(iri, links.lang)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import pyoxigraph as ox
 
 from ..index import index_path, open_index
+from ..memo import Memo
 from ..namespaces import BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ DESCRIPTION_FILES = ("void.ttl", "shapes.ttl", "ontology.ttl")
 """The published Turtle files pages read besides the graph: the dataset's description, the
 shapes (for the notes on term pages) and the ontology document (``/ontology``)."""
 KEPT_LOOKUPS = 1 << 16
-"""How many answers of the store a publication keeps (see :meth:`Publication._kept`)."""
+"""How many answers of the store a publication keeps: a site renders each resource in three
+languages, which ask the store the same questions (a value's sections, a resource's sources);
+answered once, the pages take a sixth less time."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 V = TypeVar("V")
@@ -198,7 +201,7 @@ class Publication:
         self.queries = queries
         self.prefixes = rebased_prefixes(base)
         self._curies: dict[str, str] = {}
-        self._found: dict[tuple[object, ...], Any] = {}
+        self._kept = Memo(KEPT_LOOKUPS)
         self._terms: dict[str, ox.NamedNode] = {}
         if dist is None and (store is None or descriptions is None):
             raise ValueError("a publication reads a dist/ folder or a store and descriptions")
@@ -331,7 +334,8 @@ class Publication:
         obj: ox.NamedNode | ox.Literal,
     ) -> list[str]:
         """The named graphs (sections and inferences) that hold this statement, sorted."""
-        return list(self._kept("graphs", self._graphs_stating, subject, predicate, obj))
+        key = ("graphs", subject, predicate, obj)
+        return list(self._kept(key, self._graphs_stating, subject, predicate, obj))
 
     def _graphs_stating(
         self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal
@@ -341,19 +345,6 @@ class Publication:
             for quad in self.store.quads_for_pattern(subject, predicate, obj)
             if isinstance(quad.graph_name, ox.NamedNode)
         )
-
-    def _kept(self, kind: str, look_up: Callable[..., Any], *arguments: object) -> Any:
-        """``look_up(*arguments)``, kept under ``kind`` and them until :data:`KEPT_LOOKUPS`
-        answers are held (then all are forgotten at once). A site renders each resource in
-        three languages, which ask the store the same questions (a value's sections, a
-        resource's sources) three times: answered once, the pages take a sixth less time."""
-        key = (kind, *arguments)
-        found = self._found.get(key)
-        if found is None:
-            if len(self._found) >= KEPT_LOOKUPS:
-                self._found.clear()
-            found = self._found[key] = look_up(*arguments)
-        return found
 
     # --- names -----------------------------------------------------------------------------
 
@@ -432,7 +423,7 @@ class Publication:
 
     def objects(self, subject: str, predicate: ox.NamedNode) -> list[ox.NamedNode | ox.Literal]:
         """The values of ``predicate`` on ``subject``, sorted by their N-Triples form."""
-        return list(self._kept("objects", self._objects, subject, predicate))
+        return list(self._kept(("objects", subject, predicate), self._objects, subject, predicate))
 
     def _objects(self, subject: str, predicate: ox.NamedNode) -> tuple[Term, ...]:
         found = self.quads(node(subject), predicate, None)
@@ -441,7 +432,7 @@ class Publication:
     def subjects(self, predicate: ox.NamedNode, obj: str) -> list[str]:
         """The subjects (an IRI, or a blank node's label) whose ``predicate`` is the IRI
         ``obj``, each once, sorted."""
-        return list(self._kept("subjects", self._subjects_of, predicate, obj))
+        return list(self._kept(("subjects", predicate, obj), self._subjects_of, predicate, obj))
 
     def _subjects_of(self, predicate: ox.NamedNode, obj: str) -> tuple[str, ...]:
         found = self.quads(None, predicate, node(obj))
