@@ -29,22 +29,26 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 import canada_korea
+from canada_korea import pipeline
 from canada_korea.cli import main
 from canada_korea.errors import QueryError
-from canada_korea.index import index_path, open_index
+from canada_korea.index import ANSWERS, index_path, open_index
 from canada_korea.load import Project
 from canada_korea.namespaces import CKR, PREFIXES
-from canada_korea.pipeline import BuildReport, published_graph
+from canada_korea.pipeline import BuildReport, build, published_graph
 from canada_korea.query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
     SELECT_FORMATS,
+    Description,
+    NamedQuery,
     binding_term,
     named_queries,
     prepare,
     resolve,
     run_query,
     serialize_result,
+    write_answers,
 )
 from canada_korea.serve.publication import load_store
 
@@ -224,6 +228,89 @@ def test_the_index_keeps_the_query_limits(index: Path, monkeypatch: pytest.Monke
 def test_an_oxigraph_failure_is_a_query_error(index: Path) -> None:
     with pytest.raises(QueryError, match=r"^Oxigraph failed on this query: "):
         run_query("SELECT * { ?s ?p ?o }", index=index.parent / "no-index")
+
+
+# --- the answers a build keeps ---------------------------------------------------------------
+
+
+def _in_order(result: Result) -> object:
+    """A result's variables and rows in order, each term in N-Triples form."""
+    variables = list(result.vars or [])
+    rows = [[binding.get(var) for var in variables] for binding in result.bindings]
+    return (variables, [[None if t is None else t.n3() for t in row] for row in rows])
+
+
+def test_the_build_keeps_one_whole_answer_per_named_query(built: BuildReport) -> None:
+    kept = sorted(path.name for path in (built.dist / ANSWERS).iterdir())
+    assert len(kept) == len(NAMES)
+    form = r"[0-9a-f]{40}\.(select|ask|construct|describe)"
+    assert all(re.fullmatch(form, name) for name in kept)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_kept_answer_is_the_engines_answer_in_the_same_order(
+    name: str, project: Project, index: Path
+) -> None:
+    text, _ = resolve(name, project)
+    # The same query in a text the build did not answer (one more line) is evaluated.
+    evaluated = run_query(text + "\n", index=index)
+    assert _in_order(run_query(text, index=index)) == _in_order(evaluated)
+
+
+@pytest.fixture
+def small_index(tmp_path: Path) -> Path:
+    """A build folder holding only an index of two statements, and its answer to ANSWERED."""
+    store = ox.Store(str(tmp_path / "index"))
+    store.load(f"<{CKR}a> <{CKR}p> 1 . <{CKR}b> <{CKR}p> 2 .".encode(), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    queries = [
+        NamedQuery("answered", Description(""), ANSWERED, tmp_path / "answered.rq"),
+        NamedQuery("refused", Description(""), REFUSED, tmp_path / "refused.rq"),
+    ]
+    write_answers(tmp_path, queries)
+    return tmp_path / "index"
+
+
+ANSWERED = "SELECT ?s ?n WHERE { ?s ckr:p ?n } ORDER BY ?n"
+REFUSED = "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }"
+
+
+def test_only_what_would_run_is_answered(small_index: Path) -> None:
+    assert [path.suffix for path in (small_index.parent / ANSWERS).iterdir()] == [".select"]
+    with pytest.raises(QueryError, match=r"^SERVICE is refused"):
+        run_query(REFUSED, index=small_index)
+
+
+def test_a_kept_answer_is_read_only_for_its_own_text_and_no_bindings(small_index: Path) -> None:
+    (kept,) = (small_index.parent / ANSWERS).iterdir()
+    # Changed behind the build's back, so that reading it shows.
+    kept.write_bytes(kept.read_bytes().replace(b'"1"', b'"7"'))
+    assert [int(row.n) for row in run_query(ANSWERED, index=small_index)] == [7, 2]
+    assert [int(row.n) for row in run_query(ANSWERED + " ", index=small_index)] == [1, 2]
+    bound = run_query(ANSWERED, index=small_index, bindings={"s": f"<{CKR}b>"})
+    assert [int(row.n) for row in bound] == [2]
+
+
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"head": {}, "results": {"bindings": [1]}}'])
+def test_a_damaged_kept_answer_is_evaluated_instead(small_index: Path, damage: bytes) -> None:
+    (kept,) = (small_index.parent / ANSWERS).iterdir()
+    kept.write_bytes(damage)
+    assert [int(row.n) for row in run_query(ANSWERED, index=small_index)] == [1, 2]
+
+
+def test_a_build_does_not_wait_long_for_a_slow_answer(
+    scratch: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (scratch.queries_dir / "zz-slow.rq").write_text(f"# Never ends\n{SLOW_QUERY}\n", "utf-8")
+    monkeypatch.setattr(pipeline, "ANSWERING_TIME", 0.5)
+    report = build(scratch)
+    kept = {path.name for path in (report.dist / ANSWERS).iterdir()}
+    assert len(kept) == len(NAMES)
+    assert not any(name.startswith(".") for name in kept)
+    text, _ = resolve("zz-slow", scratch)
+    with pytest.raises(QueryError, match=r"took longer than 0\.5 s"):
+        run_query(text, index=index_path(report.dist), timeout=0.5)
 
 
 def test_bound_document_limits_the_facts_to_that_document(project: Project, graph: Graph) -> None:

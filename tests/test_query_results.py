@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,11 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 from rdflib.term import Identifier
 
 from canada_korea.namespaces import CK, CKR, new_graph
-from canada_korea.query import _decode_solutions, _width, run_query, serialize_result
+from canada_korea.query import Prefixed, _decode_solutions, _width, run_query, serialize_result
 
 EXAMPLE = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -224,3 +226,43 @@ def test_table_cells_are_what_rdflib_prefixes_each_time(rows: list[list[URIRef]]
     expected = [[iri.n3(manager) for iri in row] for row in rows]
     lines = serialize_result(_select(["a", "b"], list(rows)), "table").decode().splitlines()
     assert [line.split() for line in lines[2:-1]] == expected
+
+
+# Namespaces bound and not, one that a name could extend (…/ab), the XML namespace (split its
+# own way), and local names of every kind of character split_uri tells apart.
+_NAMESPACES = [
+    str(CKR),
+    str(CK),
+    EXAMPLE,
+    EXAMPLE + "ab",
+    EXAMPLE + "a/",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/XML/1998/namespace",
+    "urn:x:",
+    "",
+]
+_LOCAL_NAME = st.text(alphabet="aZ09_-.%()/#:·김\u0301<", max_size=8)
+
+
+def _manager() -> NamespaceManager:
+    manager = new_graph().namespace_manager
+    manager.bind("ex", EXAMPLE)
+    manager.bind("ab", EXAMPLE + "ab")
+    return manager
+
+
+def _written(write: Callable[[URIRef], str], iri: URIRef) -> object:
+    try:
+        return write(iri)
+    except Exception as error:  # rdflib refuses an IRI it cannot write with a bare Exception
+        return type(error)
+
+
+@given(st.lists(st.tuples(st.sampled_from(_NAMESPACES), _LOCAL_NAME), max_size=10))
+@settings(max_examples=400, deadline=None)
+def test_prefixed_iris_are_what_rdflib_writes(parts: list[tuple[str, str]]) -> None:
+    """IRIs in turn, each side with a manager of its own: the same text, or the same refusal."""
+    theirs, ours = _manager(), Prefixed(_manager())
+    for namespace, local in parts:
+        iri = URIRef(namespace + local)
+        assert _written(ours, iri) == _written(lambda i: i.n3(theirs), iri)

@@ -23,6 +23,9 @@ from .namespaces import new_dataset
 
 INDEX = "index"
 """The index's folder inside a build."""
+ANSWERS = "answers"
+"""The folder inside a build where the named queries' answers on its index are kept (see
+``query.write_answers``): a cache like the index, never published."""
 
 
 def index_path(dist: Path) -> Path:

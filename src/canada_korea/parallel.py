@@ -153,7 +153,11 @@ class Background(Generic[Result]):
 
     def done(self) -> bool:
         """Whether ``work`` has ended (its result is then ready without waiting)."""
-        return self._outcome is not None or self._receiver.poll()
+        return self.wait(0)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether ``work`` has ended, waiting for it at most ``timeout`` seconds."""
+        return self._outcome is not None or self._receiver.poll(timeout)
 
     def result(self) -> Result:
         """What ``work`` returned, waiting for it; the exception it raised is raised here."""

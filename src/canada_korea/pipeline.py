@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph, URIRef
 
 from .errors import BuildError, ValidationFailed
-from .index import INDEX, context_of, index_path, write_index
+from .index import ANSWERS, INDEX, context_of, index_path, write_index
 from .load import Project
 from .namespaces import new_dataset, new_graph
 from .parallel import Background
 from .publish import PublishedFile
+from .query import named_queries, write_answers
 from .versions import PYPROJECT, edition
 
 if TYPE_CHECKING:
@@ -71,6 +72,9 @@ STEPS = (
 )
 """The build's steps, in order, as :data:`Progress` is told them. The validation goes on
 beside the next three (see :func:`_build_locked`)."""
+ANSWERING_TIME = 30.0
+"""How long a build waits, once its site is written, for the named queries' answers (at 100x
+they are ready seconds before the site)."""
 
 
 def build(
@@ -115,6 +119,7 @@ def _build_locked(
     staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
     pruning: multiprocessing.process.BaseProcess | None = None
     checks: Background[ValidationResult] | None = None
+    answering: Background[None] | None = None
     try:
         pruning = _pruning(builds, keep=staging)
         # The checks take the union graph in their own process: this one never holds it, and
@@ -138,6 +143,9 @@ def _build_locked(
         )
         triples, classes = published_statements.size, published_statements.class_counts
         del published_statements, index
+        # The named queries are answered on the new index in a process of their own, beside
+        # the site (see query.write_answers).
+        answering = Background(partial(write_answers, staging, named_queries(project)))
         _stop_if_failed(checks)
         progress(comparing)
         changes = release_changes(project.root, staging)
@@ -151,12 +159,13 @@ def _build_locked(
         progress(finishing)
         validation = checks.result()
         _raise_unless_conforms(validation)
+        _finish_answers(answering, staging)
         _link(staging, project.dist_dir)
     except OSError as error:
-        _discard(staging, checks)
+        _discard(staging, checks, answering)
         raise BuildError(f"cannot write the build: {error.strerror or error}") from error
     except BaseException:
-        _discard(staging, checks)
+        _discard(staging, checks, answering)
         raise
     finally:
         if pruning is not None:
@@ -175,12 +184,25 @@ def _build_locked(
     )
 
 
-def _discard(staging: Path, checks: Background[ValidationResult] | None) -> None:
-    """Stop the checks if they still run and remove the staging folder: a build that failed
-    or was interrupted leaves nothing behind."""
-    if checks is not None:
-        checks.cancel()
+def _discard(staging: Path, *running: Background[object] | None) -> None:
+    """Stop the checks and the answering if they still run and remove the staging folder: a
+    build that failed or was interrupted leaves nothing behind."""
+    for work in running:
+        if work is not None:
+            work.cancel()
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_answers(answering: Background[None], staging: Path) -> None:
+    """Wait for the named queries' answers, at most :data:`ANSWERING_TIME` once the site is
+    written; past it, publish the build with the answers kept so far (the others are
+    evaluated when run, as any query is) rather than hold it back for a cache."""
+    if answering.wait(ANSWERING_TIME):
+        answering.result()
+        return
+    answering.cancel()
+    for partial_answer in (staging / ANSWERS).glob(".*"):
+        partial_answer.unlink()
 
 
 def _stop_if_failed(checks: Background[ValidationResult]) -> None:
