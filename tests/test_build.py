@@ -24,14 +24,25 @@ from rdflib.namespace import DCAT, RDF, VOID
 
 from canada_korea.cli import main
 from canada_korea.index import INDEX, open_index
-from canada_korea.load import MAX_NESTING, Project, load_sources, parse_turtle_into
+from canada_korea.load import (
+    MAX_NESTING,
+    Project,
+    load_sources,
+    parse_turtle_into,
+    read_sources,
+)
 from canada_korea.namespaces import DATASET, PREFIXES, new_dataset
 from canada_korea.pipeline import BuildReport, build
-from canada_korea.provenance import graph_name, published_dataset
+from canada_korea.provenance import (
+    graph_name,
+    published_dataset,
+    published_quads,
+    published_statements,
+)
 from canada_korea.serialize import OxigraphTerms, quad_order
 from canada_korea.versions import current_version, ontology_version
 
-from .conftest import CASES, ROOT
+from .conftest import CASES, ROOT, small_project
 
 DUMPS = {"canada-korea.ttl": "turtle", "canada-korea.nt": "nt", "canada-korea.jsonld": "json-ld"}
 DATASET_DUMPS = {"canada-korea.trig": "trig", "canada-korea.nq": "nquads"}
@@ -269,10 +280,32 @@ def test_build_reports_syntax_error_with_line_and_column(scratch: Project, capsy
     assert not scratch.dist_dir.exists()
 
 
-def test_sources_read_by_oxigraph_are_what_rdflib_reads(project: Project) -> None:
+UNUSUAL_LITERALS = """@prefix ck: <https://w3id.org/canada-korea/def/> .
+@prefix ckr: <https://w3id.org/canada-korea/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ckr:odd-figures ckr:n "01"^^xsd:integer, "+5"^^xsd:integer, "1"^^xsd:integer, "1.50"^^xsd:decimal,
+    "1e3"^^xsd:double, "0.10"^^xsd:float, "1"^^xsd:boolean, "abc"^^xsd:integer,
+    "2022-01-01"^^xsd:date, "x"^^ckr:own-type, "y"@EN-CA, "z" .
+ckr:section-x { ckr:odd-figures ckr:m "007"^^xsd:integer . }
+"""
+
+
+@pytest.fixture(params=["shipped", "unusual literals"])
+def sources_project(request: pytest.FixtureRequest, project: Project, tmp_path: Path) -> Project:
+    """The project's sources, and a data file of literals whose written form is not the one
+    rdflib holds (numbers with leading zeros, a boolean as 1, an ill-typed integer, …)."""
+    if request.param == "shipped":
+        return project
+    data = tmp_path / "odd.trig"
+    data.write_text(UNUSUAL_LITERALS, "utf-8")
+    return small_project(tmp_path / "small", data)
+
+
+def test_sources_read_by_oxigraph_are_what_rdflib_reads(sources_project: Project) -> None:
     """The build reads its sources with Oxigraph's parser: the same statements, in the same
-    graphs, with the same terms (plain literals without a datatype, as rdflib has them) as
-    rdflib's own parser gives."""
+    graphs, with the same terms (plain literals without a datatype, typed ones in rdflib's
+    canonical form: what the dumps have always carried) as rdflib's own parser gives."""
+    project = sources_project
     expected = new_dataset()
     for path in project.ontology_files():
         parse_turtle_into(expected.default_graph, path)
@@ -286,6 +319,29 @@ def test_sources_read_by_oxigraph_are_what_rdflib_reads(project: Project) -> Non
         return {(s, p, o, graph_name(g)) for s, p, o, g in dataset.quads()}
 
     assert statements(loaded) == statements(expected)
+    terms = OxigraphTerms()
+    as_read = {
+        ox.Quad(terms.term(s), terms.term(p), terms.term(o), _graph(terms, graph_name(g)))
+        for s, p, o, g in expected.quads()
+    }
+    read = read_sources(project)
+    assert len(read) == len(set(read)) and set(read) == as_read
+
+
+def test_the_build_publishes_what_it_published_from_rdflibs_dataset(project: Project) -> None:
+    """The dumps come from the sources as read (pyoxigraph's terms), never from rdflib's
+    dataset: the same statements and citations as from that dataset."""
+    terms = OxigraphTerms()
+    expected = {
+        ox.Quad(terms.term(s), terms.term(p), terms.term(o), _graph(terms, g))
+        for s, p, o, g in published_quads(load_sources(project))
+    }
+    published = published_statements(read_sources(project))
+    assert len(published) == len(set(published)) and set(published) == expected
+
+
+def _graph(terms: OxigraphTerms, name: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if name is None else terms.term(name)  # type: ignore[arg-type]
 
 
 def test_sources_are_read_by_oxigraph_not_rdflib(

@@ -12,15 +12,16 @@ import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.exceptions import ParserError
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -368,59 +369,47 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-@collection_paused()
 def load_sources(project: Project) -> Dataset:
     """The ontology (in the default graph, with its version from ``pyproject.toml``) and every
     data file with its named graphs: the dataset as written, before the build derives anything
-    from it."""
-    dataset = new_dataset()
+    from it (:func:`read_sources` in rdflib's terms)."""
+    return to_dataset(read_sources(project))
+
+
+@collection_paused()
+def read_sources(project: Project) -> list[ox.Quad]:
+    """What :func:`load_sources` holds, as pyoxigraph statements: each once per graph, its
+    terms as rdflib holds them (see :func:`_as_rdflib_holds`).
+
+    The build publishes from these and converts them to rdflib's terms only where rdflib
+    checks them (in the process that runs the checks): building rdflib's dataset was most of
+    reading the sources, which nothing else could do meanwhile."""
+    statements: dict[ox.Quad, None] = {}
     for path in project.ontology_files():
-        _read_source(dataset, path, by_name("turtle"))
-    for triple in ontology_version(current_version(project.root)):
-        dataset.default_graph.add(triple)
-    vocabulary = set(_vocabulary_quads(dataset))
-    found = [_read_source(dataset, path, by_name("trig")) for path in project.data_files()]
-    # What rdflib's parser read was not noted as it was added: then the dataset is read again.
-    described = set(_vocabulary_quads(dataset)) if None in found else set().union(*found)
-    if not described <= vocabulary:
+        _read_source(statements, path, by_name("turtle"))
+    for s, p, o in ontology_version(current_version(project.root)):
+        value = ox.Literal(o) if isinstance(o, Literal) else ox.NamedNode(o)
+        statements[ox.Quad(ox.NamedNode(s), ox.NamedNode(p), value)] = None
+    vocabulary = {quad for quad in statements if _is_term(quad.subject)}
+    for path in project.data_files():
+        _read_source(statements, path, by_name("trig"))
+    if any(_is_term(quad.subject) and quad not in vocabulary for quad in statements):
         # Checked once over everything (per file it made loading quadratic); only to say
         # which file redefines a term is each file read again on its own.
+        described = {_rdflib_quad(quad) for quad in vocabulary}
         for path in project.data_files():
-            _refuse_vocabulary(path, vocabulary)
-    return dataset
+            _refuse_vocabulary(path, described)
+    return list(statements)
 
 
-def _read_source(
-    dataset: Dataset, path: Path, rdf_format: RdfFormat
-) -> set[tuple[Node, Node, Node, Node]] | None:
-    """One source file into ``dataset``: Turtle into its default graph, TriG as written.
-    Returns its statements about the vocabulary's terms (as :func:`_vocabulary_quads` gives
-    them), noted as they are added (reading the whole dataset again for them was a sixth of
-    loading), or None when rdflib's parser read the file.
-
-    Read by Oxigraph's parser and converted to rdflib's terms, which takes less than half the
-    time of rdflib's parser (1.8 s against 0.8 s for the 10x data). The limits of any input are
-    checked first, as :func:`parse_into` checks them, and a file Oxigraph refuses is parsed by
-    rdflib instead: its errors, with their line and column, are those every input gets.
-    """
-    text = read_text(path)
-    _refuse_beyond_limits(path, text, rdf_format)
-    turtle = rdf_format.name == "turtle"
-    base = path.resolve().as_uri() if turtle else None
-    try:
-        quads = [
-            (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object), q.graph_name)
-            for q in ox.parse(text, format=rdf_format.oxigraph, base_iri=base)
-        ]
-    except (SyntaxError, ValueError):
-        # Oxigraph refused the file, or read RDF 1.2 that rdflib refuses (a triple term, a
-        # literal with a direction): rdflib's parser says what and where.
-        target = dataset.default_graph if turtle else dataset
-        _parse_with_rdflib(target, text, rdf_format, path, base)
-        return None
-    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Graph] = {}
-    vocabulary = set()
-    for s, p, o, name in quads:
+@collection_paused()
+def to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
+    """``quads`` in an rdflib dataset, each in its graph (the default graph for the default
+    graph's)."""
+    dataset = new_dataset()
+    graphs: dict[GraphName, Graph] = {}
+    for quad in quads:
+        name = quad.graph_name
         graph = graphs.get(name)
         if graph is None:
             graph = graphs[name] = (
@@ -428,10 +417,85 @@ def _read_source(
                 if isinstance(name, ox.DefaultGraph)
                 else dataset.graph(rdflib_term(name))
             )
-        graph.add((s, p, o))
-        if _is_term(s):
-            vocabulary.add((s, p, o, graph.identifier))
-    return vocabulary
+        graph.add(
+            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
+        )
+    return dataset
+
+
+def _read_source(statements: dict[ox.Quad, None], path: Path, rdf_format: RdfFormat) -> None:
+    """One source file into ``statements``: Turtle into the default graph, TriG as written.
+
+    Read by Oxigraph's parser, which takes a fraction of the time of rdflib's. The limits of
+    any input are checked first, as :func:`parse_into` checks them, and a file Oxigraph
+    refuses, or reads as RDF 1.2 that rdflib cannot hold (a triple term, a literal with a
+    direction), is parsed by rdflib instead: its errors, with their line and column, are those
+    every input gets.
+    """
+    text = read_text(path)
+    _refuse_beyond_limits(path, text, rdf_format)
+    turtle = rdf_format.name == "turtle"
+    base = path.resolve().as_uri() if turtle else None
+    try:
+        quads = [
+            ox.Quad(_held(q.subject), q.predicate, _held(q.object), _graph_held(q.graph_name))
+            for q in ox.parse(text, format=rdf_format.oxigraph, base_iri=base)
+        ]
+    except (SyntaxError, ValueError):
+        written = new_dataset()
+        _parse_with_rdflib(
+            written.default_graph if turtle else written, text, rdf_format, path, base
+        )
+        # What rdflib read, through N-Quads, which both write and read alike.
+        quads = [
+            ox.Quad(q.subject, q.predicate, _held(q.object), _graph_held(q.graph_name))
+            for q in ox.parse(written.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)
+        ]
+    statements.update(dict.fromkeys(quads))
+
+
+def _held(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.Term:
+    """``term`` as rdflib holds it (see :func:`_as_rdflib_holds`); ValueError for what rdflib
+    cannot hold (RDF 1.2's triple terms and literals with a direction)."""
+    if isinstance(term, ox.Literal):
+        if term.direction:
+            raise ValueError(f"{term} is RDF 1.2, which rdflib cannot hold")
+        if not term.language and term.datatype != _OX_XSD_STRING:
+            lexical = _as_rdflib_holds(term.value, term.datatype.value)
+            if lexical != term.value:
+                return ox.Literal(lexical, datatype=term.datatype)
+        return term
+    if isinstance(term, ox.Triple):
+        raise ValueError(f"{term} is RDF 1.2, which rdflib cannot hold")
+    return term
+
+
+@lru_cache(maxsize=65536)
+def _as_rdflib_holds(lexical: str, datatype: str) -> str:
+    """The lexical form rdflib gives a typed literal: its canonical one for the datatypes it
+    reads (``"01"^^xsd:integer`` is ``"1"``), as written for the others. The dumps have always
+    carried rdflib's form."""
+    return str(Literal(lexical, datatype=URIRef(datatype)))
+
+
+def _graph_held(name: GraphName) -> GraphName:
+    """A graph's name as rdflib's dataset reads it: its own default graph's IRI is that graph."""
+    if isinstance(name, ox.NamedNode) and name.value == _RDFLIB_DEFAULT_GRAPH:
+        return _OX_DEFAULT_GRAPH
+    return name
+
+
+def _rdflib_quad(quad: ox.Quad) -> tuple[Node, Node, Node, Node]:
+    """``quad`` as :func:`_vocabulary_quads` gives an rdflib dataset's statements."""
+    name = quad.graph_name
+    graph = DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else rdflib_term(name)
+    return (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object), graph)
+
+
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+_OX_XSD_STRING = ox.NamedNode(str(XSD.string))
+_OX_DEFAULT_GRAPH = ox.DefaultGraph()
+_RDFLIB_DEFAULT_GRAPH = str(DATASET_DEFAULT_GRAPH_ID)
 
 
 def _refuse_vocabulary(path: Path, vocabulary: set[tuple[Node, Node, Node, Node]]) -> None:
@@ -459,8 +523,11 @@ def _vocabulary_quads(dataset: Dataset) -> Iterator[tuple[Node, Node, Node, Node
             yield (s, p, o, getattr(g, "identifier", g))
 
 
-def _is_term(subject: Node) -> bool:
-    """Whether ``subject`` is one of the vocabulary's terms (``ck:…``)."""
+def _is_term(subject: object) -> bool:
+    """Whether ``subject`` is one of the vocabulary's terms (``ck:…``), in rdflib's terms or
+    pyoxigraph's."""
+    if isinstance(subject, ox.NamedNode):
+        return subject.value.startswith(_VOCABULARY)
     return isinstance(subject, URIRef) and subject.startswith(_VOCABULARY)
 
 

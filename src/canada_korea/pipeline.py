@@ -104,13 +104,13 @@ def _build_locked(
     # of a second that the commands which only read a build (query, validate) would pay at
     # start-up.
     from .changelog import release_changes
-    from .load import load_shapes, load_sources
+    from .load import load_shapes, read_sources
     from .publish import statements, write_dumps
-    from .validate import check_dataset
+    from .validate import check_sources
 
     loading, validating, dumping, comparing, site, finishing = STEPS
     progress(loading)
-    sources = load_sources(project)
+    sources = read_sources(project)
     shapes = load_shapes(project)
     progress(validating)
     modified = _source_date(source_date_epoch)
@@ -122,9 +122,9 @@ def _build_locked(
     answering: Background[None] | None = None
     try:
         pruning = _pruning(builds, keep=staging)
-        # The checks take the union graph in their own process: this one never holds it, and
-        # converts the statements meanwhile.
-        checks = Background(partial(check_dataset, sources, shapes))
+        # The checks take rdflib's dataset and union graph in their own process: this one
+        # never holds them, and publishes from the statements as read meanwhile.
+        checks = Background(partial(check_sources, sources, shapes))
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
         # The published statements (the sources' and the derived citations) are converted

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -299,16 +301,28 @@ def _sections_of(dataset: Dataset, context: Dataset | None) -> set[Node]:
 def _citations(
     quads: list[NamedQuad], known_sections: set[Node]
 ) -> Iterator[tuple[Node, Node, Node]]:
-    seen: set[tuple[Node, Node]] = set()
+    for s, graph in _cited(quads, known_sections):
+        yield (s, STATED_IN, graph)
+
+
+def _cited(
+    quads: Iterable[NamedQuad] | Iterable[ox.Quad], known_sections: set[Node] | set[ox.NamedNode]
+) -> Iterator[tuple[Any, Any]]:
+    """``(resource, section)``, once each, for every project resource that is the subject of
+    a statement in a section's graph: the rule of ``ck:statedIn``, for rdflib's terms and
+    pyoxigraph's alike."""
+    seen: set[tuple[object, object]] = set()
     for s, _p, _o, graph in quads:
-        if (
-            graph in known_sections
-            and (s, graph) not in seen
-            and isinstance(s, URIRef)
-            and s.startswith(RESOURCE_NAMESPACE)
-        ):
+        if graph in known_sections and (s, graph) not in seen and _is_resource(s):
             seen.add((s, graph))
-            yield (s, STATED_IN, graph)
+            yield (s, graph)
+
+
+def _is_resource(term: object) -> bool:
+    """Whether ``term`` is a project resource's IRI (``ckr:…``), in either library's terms."""
+    if isinstance(term, ox.NamedNode):
+        return term.value.startswith(RESOURCE_NAMESPACE)
+    return isinstance(term, URIRef) and term.startswith(RESOURCE_NAMESPACE)
 
 
 NamedQuad = tuple[Node, Node, Node, Node | None]
@@ -378,6 +392,27 @@ def published_quads(dataset: Dataset) -> list[NamedQuad]:
         (s, p, o, None) for s, p, o in _citations(quads, sections(dataset)) if (s, o) not in stated
     ]
     return quads + derived
+
+
+def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """:func:`published_quads` for the sources as the build reads them (``load.read_sources``,
+    pyoxigraph's terms): the same statements, without building rdflib's dataset."""
+    default = [quad for quad in quads if isinstance(quad.graph_name, ox.DefaultGraph)]
+    known_sections = {
+        quad.subject for quad in default if quad.predicate == _TYPE and quad.object == _SECTION
+    }
+    stated = {(quad.subject, quad.object) for quad in default if quad.predicate == _STATED_IN}
+    derived = [
+        ox.Quad(s, _STATED_IN, graph)
+        for s, graph in _cited(quads, known_sections)
+        if (s, graph) not in stated
+    ]
+    return quads + derived
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_SECTION = ox.NamedNode(str(CK.Section))
+_STATED_IN = ox.NamedNode(str(STATED_IN))
 
 
 @collection_paused()

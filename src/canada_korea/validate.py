@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .load import Contribution, collection_paused
+from .load import Contribution, collection_paused, to_dataset
 from .namespaces import CK, CKR, new_dataset
 from .provenance import (
     Problem,
@@ -30,6 +31,9 @@ from .provenance import (
     model_problems,
     union,
 )
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -129,6 +133,12 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
     from pyshacl_turbo import validate as turbo_validate
 
     return turbo_validate  # type: ignore[no-any-return]
+
+
+def check_sources(sources: list[ox.Quad], shapes: Graph) -> ValidationResult:
+    """:func:`check_dataset` on the sources as the build reads them (``load.read_sources``),
+    taken into rdflib's dataset here: the build runs this in a process of its own."""
+    return check_dataset(to_dataset(sources), shapes)
 
 
 @collection_paused()
