@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from canada_korea.cli import main
-from canada_korea.load import Project, load_sources, parse_turtle_into
+from canada_korea.load import Project, load_sources, parse_turtle_into, read_sources, to_dataset
 from canada_korea.namespaces import CK, CKR
 from canada_korea.provenance import (
     citations,
@@ -24,11 +25,12 @@ from canada_korea.provenance import (
     model_problems,
     published_dataset,
     published_quads,
+    published_union,
     query_dataset,
     sections,
     union,
 )
-from canada_korea.validate import check_dataset
+from canada_korea.validate import check_dataset, check_sources
 
 from .conftest import CASES
 
@@ -96,6 +98,26 @@ def test_union_is_every_graph_flattened_plus_the_citations(source_dataset: Datas
     flat = union(source_dataset)
     triples = {(s, p, o) for s, p, o, _g in source_dataset.quads((None, None, None, None))}
     assert set(flat) == triples | set(citations(source_dataset))
+
+
+@pytest.mark.parametrize("cases", [False, True], ids=["shipped", "with the crafted cases"])
+def test_the_checks_of_the_sources_as_read_are_those_of_rdflibs_dataset(
+    cases: bool, scratch: Project, shapes_graph: Graph
+) -> None:
+    """The build's checks take the union from the statements as Oxigraph read them: the same
+    graph, and the same findings, as from rdflib's dataset (with every crafted case of the
+    model's rules among the data, the same violations)."""
+    if cases:
+        for case in sorted((CASES / "model").glob("*.trig")):
+            (scratch.data_dir / f"zz-{case.name}").write_bytes(case.read_bytes())
+    sources = read_sources(scratch)
+    dataset = to_dataset(sources)  # one reading: a blank node has one label
+    assert set(published_union(sources)) == set(union(dataset))
+    checked = check_sources(sources, shapes_graph)
+    expected = check_dataset(dataset, shapes_graph)
+    assert checked.entries == expected.entries and checked.conforms == expected.conforms
+    assert bool(expected.violations) == cases
+    assert isomorphic(checked.report, expected.report)
 
 
 def test_query_dataset_default_graph_is_the_union_and_graph_gives_the_section(

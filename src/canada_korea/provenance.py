@@ -25,7 +25,7 @@ from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .load import collection_paused
+from .load import collection_paused, rdflib_term
 from .namespaces import CK, CKR, GEO, new_dataset, new_graph
 
 EDITORIAL_PREDICATES = frozenset(
@@ -408,6 +408,18 @@ def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
         if (s, graph) not in stated
     ]
     return quads + derived
+
+
+@collection_paused()
+def published_union(quads: list[ox.Quad]) -> Graph:
+    """:func:`union` of the sources as the build reads them (``load.read_sources``): every
+    published statement's triple, in rdflib's terms."""
+    graph = new_graph()
+    for quad in published_statements(quads):
+        graph.add(
+            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
+        )
+    return graph
 
 
 _TYPE = ox.NamedNode(str(RDF.type))
