@@ -98,25 +98,26 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
     ``context`` is the published dataset a contribution joins: its sections, inferences and
     statements count, but only ``dataset``'s own quads are reported.
     """
-    scopes = [dataset] if context is None else [dataset, context]
-    known_sections = set().union(*(sections(d) for d in scopes))
-    known_inferences = set().union(*(inferences(d) for d in scopes))
-    bibliographic = {
-        subject
-        for d in scopes
-        for cls in BIBLIOGRAPHIC_CLASSES
-        for subject in d.subjects(TYPE, cls)
-    }
-    own = named_quads(dataset)
-    named = [
-        quad
-        for quads in ([own] if context is None else [own, named_quads(context)])
-        for quad in quads
-        if quad[3] is not None
-    ]
+    return quad_problems(named_quads(dataset), context)
+
+
+def quad_problems(own: list[NamedQuad], context: Dataset | None = None) -> list[Problem]:
+    """:func:`model_problems` of the dataset whose statements are ``own`` (see
+    :func:`named_quads`): the build's checks read them without building rdflib's dataset,
+    which at 100x took 6 s and 700 MB."""
+    scopes = [own] if context is None else [own, named_quads(context)]
+    typed = [(s, o) for quads in scopes for s, p, o, g in quads if g is None and p == TYPE]
+    known_sections = {s for s, cls in typed if cls == CK.Section}
+    known_inferences = {s for s, cls in typed if cls == CK.Inference}
+    bibliographic = {s for s, cls in typed if cls in BIBLIOGRAPHIC_CLASSES}
+    named = [quad for quads in scopes for quad in quads if quad[3] is not None]
     mentioned = {term for s, _p, o, _g in named for term in (s, o)}
     stated = {(s, p, o) for s, p, o, g in named if g in known_sections}
     unsourced_kinds = BIBLIOGRAPHIC_CLASSES | {CK.Measure, SKOS.Concept}
+    classes: dict[Node, set[Node]] = {}
+    for s, p, o, g in own:
+        if g is None and p == TYPE:
+            classes.setdefault(s, set()).add(o)
     problems: list[Problem] = [
         Problem(
             resource,
@@ -128,12 +129,12 @@ def model_problems(dataset: Dataset, context: Dataset | None = None) -> list[Pro
             "Unmentioned",
             "Warning",
         )
-        for resource, cls in dataset.subject_objects(TYPE)
+        for resource, kinds in classes.items()
         if isinstance(resource, URIRef)
         and resource.startswith(RESOURCE_NAMESPACE)
         and resource not in mentioned
-        and cls not in unsourced_kinds
-        and not set(dataset.objects(resource, TYPE)) & unsourced_kinds
+        and not kinds & unsourced_kinds
+        for cls in kinds
     ]
     for s, p, o, graph in own:
         problems.extend(_vocabulary_problems(s, p, o, graph, context))
@@ -408,6 +409,19 @@ def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
         if (s, graph) not in stated
     ]
     return quads + derived
+
+
+def rdflib_quads(quads: Iterable[ox.Quad]) -> list[NamedQuad]:
+    """pyoxigraph's ``quads`` as :func:`named_quads` gives an rdflib dataset's statements."""
+    return [
+        (
+            rdflib_term(quad.subject),
+            rdflib_term(quad.predicate),
+            rdflib_term(quad.object),
+            None if isinstance(quad.graph_name, ox.DefaultGraph) else rdflib_term(quad.graph_name),
+        )
+        for quad in quads
+    ]
 
 
 @collection_paused()

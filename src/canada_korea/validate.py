@@ -14,7 +14,6 @@ on every crafted bad case, full and focused (``tests/test_shapes.py`` keeps that
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .load import Contribution, collection_paused, to_dataset
+from .load import Contribution, collection_paused
 from .namespaces import CK, CKR, new_dataset
 from .provenance import (
     Problem,
@@ -31,6 +30,8 @@ from .provenance import (
     graph_of,
     model_problems,
     published_union,
+    quad_problems,
+    rdflib_quads,
     union,
 )
 
@@ -141,12 +142,11 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
 def check_sources(sources: list[ox.Quad], shapes: Graph) -> ValidationResult:
     """:func:`check_dataset` on the sources as the build reads them (``load.read_sources``),
     in rdflib's terms: the build runs this in a process of its own while it writes the dumps
-    and the site, so it never holds rdflib's graphs itself. The dataset the model's rules read
-    is let go before the union graph the shapes read is built (from the statements as
-    published, ``provenance.published_union``): this process never holds both."""
-    problems = model_problems(to_dataset(sources))
-    # rdflib's graphs refer to one another: only the collector frees them, and it is paused.
-    gc.collect()
+    and the site, so it never holds rdflib's graphs itself. The model's rules read the
+    statements as a list (``provenance.quad_problems``), the shapes the union graph of the
+    statements as published (``provenance.published_union``): no rdflib dataset is built,
+    which at 100x took 6 s and 700 MB."""
+    problems = quad_problems(rdflib_quads(sources))
     return _checked(published_union(sources), shapes, problems)
 
 
