@@ -13,10 +13,13 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from canada_korea.load import Project
 from canada_korea.pipeline import BuildReport
 from canada_korea.serve.app import Settings, create_app
+from canada_korea.serve.publication import fold
 
 LABEL_OR_TEXT = (
     "<http://www.w3.org/2000/01/rdf-schema#label>",
@@ -139,3 +142,13 @@ def test_static_search_index_holds_descriptions_and_classes(client: TestClient) 
     assert korean_war["x"], "descriptions are searched too"
     assert {index["classes"][c]["curie"] for c in korean_war["c"]} == {"ck:War"}
     assert set(index["classes"][0]["l"]) == {"en", "fr", "ko"}
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_folding_drops_exactly_the_combining_marks(text: str) -> None:
+    """The search's folding, however it is computed: compatibility decomposition, every
+    character of Unicode's mark categories dropped, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    assert fold(text) == expected.casefold()

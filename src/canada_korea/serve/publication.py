@@ -112,8 +112,22 @@ def rebased_prefixes(base: str) -> dict[str, str]:
 def fold(text: str) -> str:
     """``text`` as search compares it: compatibility-decomposed, without combining marks, case
     folded. Hangul syllables decompose into jamo, so a partly typed syllable still matches."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).casefold()
+    return unicodedata.normalize("NFKD", text).translate(_UNMARKED).casefold()
+
+
+class _Unmarked(dict[int, int | None]):
+    """``str.translate``'s table that drops the combining marks (Unicode's categories M…) and
+    keeps every other character, each looked up in Unicode's tables the first time it is met:
+    the search index folds every label and description, and asking for each character's
+    category in Python was most of that time."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = kept
+        return kept
+
+
+_UNMARKED = _Unmarked()
 
 
 _WORD = re.compile(r"[^\W_]+")
