@@ -21,7 +21,15 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from canada_korea.namespaces import CK, CKR, new_graph
-from canada_korea.query import Prefixed, _decode_solutions, _width, run_query, serialize_result
+from canada_korea.query import (
+    Prefixed,
+    _compact,
+    _decode_compact,
+    _decode_solutions,
+    _width,
+    run_query,
+    serialize_result,
+)
 
 EXAMPLE = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -138,6 +146,11 @@ _TERM = st.one_of(
 def test_any_answer_reads_as_rdflibs_parser_reads_it(rows: list[dict[str, dict[str, str]]]) -> None:
     payload = _answer(["a", "b", "c"], rows)
     assert _exactly(_decode_solutions(payload)) == _exactly(_rdflib(payload))
+    # As the build keeps it: each distinct term once, rows of their numbers (each row's
+    # variables then in the answer's order, as Oxigraph writes them).
+    kept, expected = _exactly(_decode_compact(_compact(payload))), _exactly(_rdflib(payload))
+    assert kept[:2] == expected[:2]  # type: ignore[index]
+    assert [sorted(row) for row in kept[2]] == [sorted(row) for row in expected[2]]  # type: ignore[index]
 
 
 TERMS_GRAPH = f"""

@@ -30,6 +30,7 @@ import os
 import re
 import resource
 import signal
+import string
 import threading
 import unicodedata
 import urllib.parse
@@ -405,10 +406,53 @@ def write_answers(build: Path, queries: Iterable[NamedQuery]) -> None:
             # The query's own failure (Oxigraph refuses it, it needs too much memory): run,
             # it reports the error then.
             continue
+        if prepared.form == "SELECT":
+            answer = _compact(answer)
         target = _answer_file(build / INDEX, named.text, prepared.form)
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         partial.write_bytes(answer)
         partial.replace(target)
+
+
+def _compact(payload: bytes) -> bytes:
+    """A SELECT answer in SPARQL JSON, kept as each distinct term once and each row as the
+    terms' numbers (``null`` unbound): a tenth of the bytes, read without building a dict per
+    cell (``facts-from-document`` at 100x: 18.7 MB of JSON)."""
+    loaded = orjson.loads(payload)
+    variables = loaded["head"]["vars"]
+    numbers: dict[tuple[object, ...], int] = {}
+    rows = []
+    for binding in loaded["results"]["bindings"]:
+        row = []
+        for name in variables:
+            value = binding.get(name)
+            if value is None:
+                row.append(None)
+                continue
+            key = (value["type"], value["value"], value.get("datatype"), value.get("xml:lang"))
+            row.append(numbers.setdefault(key, len(numbers)))
+        rows.append(row)
+    return orjson.dumps({"vars": variables, "terms": list(numbers), "rows": rows})
+
+
+def _decode_compact(payload: bytes) -> Result:
+    """A SELECT answer kept by :func:`_compact`, as :func:`_decode_solutions` reads the
+    SPARQL JSON it came from. What is not one raises ValueError, KeyError, TypeError or
+    IndexError."""
+    loaded = orjson.loads(payload)
+    variables = [Variable(name) for name in loaded["vars"]]
+    terms = []
+    for fields in loaded["terms"]:
+        if fields[0] not in _JSON_TERM_TYPES:
+            raise ValueError(f"{fields[0]!r:.80} is not a SPARQL JSON term type")
+        terms.append(_json_term(*fields))
+    answer = Result("SELECT")
+    answer.vars = variables
+    answer.bindings = [
+        {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
+        for row in loaded["rows"]
+    ]
+    return answer
 
 
 def _kept_answer(index: Path, text: str) -> Result | None:
@@ -420,8 +464,8 @@ def _kept_answer(index: Path, text: str) -> Result | None:
         except OSError:
             continue
         try:
-            return _decode(form, payload)
-        except (ValueError, KeyError, TypeError, NTriplesError):
+            return _decode_compact(payload) if form == "SELECT" else _decode(form, payload)
+        except (ValueError, KeyError, TypeError, IndexError, NTriplesError):
             return None
     return None
 
@@ -697,7 +741,8 @@ def _decode_solutions(payload: bytes) -> Result:
             row[variable] = term
         rows.append(row)
     answer = Result("SELECT")
-    answer.vars = [Variable(name) for name in loaded["head"]["vars"]]
+    # The rows' own variables, so that reading a row by a variable finds it by identity.
+    answer.vars = [variables.get(name) or Variable(name) for name in loaded["head"]["vars"]]
     answer.bindings = rows
     return answer
 
@@ -930,28 +975,50 @@ def _table(
     """Aligned columns separated by two spaces, numbers right-aligned, widths measured as a
     terminal shows them (Hangul takes two cells).
 
-    A large table repeats the same terms and strings row after row, so each distinct IRI is
-    prefixed once (see :class:`Prefixed`) and each distinct non-ASCII string measured once."""
+    A large table repeats the same terms row after row (an answer read here builds each
+    distinct term once), so each distinct term of a column is written (IRIs prefixed, see
+    :class:`Prefixed`), measured and padded once, and a row is the join of its padded cells:
+    48,600 rows in 0.1 s where a cell at a time took 0.4 s."""
     prefixed = Prefixed(manager)
-    cells = [[_cell(term, prefixed) for term in row] for row in rows]
-    numeric = [
-        bool(rows) and all(_is_number(row[i]) or row[i] is None for row in rows)
-        for i in range(len(header))
-    ]
     measured: dict[str, int] = {}
+    columns = range(len(header))
+    # Per column, by each term's identity: the term, and its text and width.
+    terms: list[dict[int, Identifier | None]] = [{} for _ in columns]
+    shown: list[dict[int, tuple[str, int]]] = [{} for _ in columns]
+    for row in rows:
+        for i, term in enumerate(row):
+            key = id(term)
+            if key not in shown[i]:
+                text = _cell(term, prefixed)
+                shown[i][key] = (text, _width(text, measured))
+                terms[i][key] = term
+    numeric = [
+        bool(rows) and all(term is None or _is_number(term) for term in terms[i].values())
+        for i in columns
+    ]
     header_widths = [_width(name, measured) for name in header]
-    cell_widths = [[_width(text, measured) for text in row] for row in cells]
-    widths = [max([header_widths[i]] + [row[i] for row in cell_widths]) for i in range(len(header))]
+    widths = [
+        max([header_widths[i], *(width for _text, width in shown[i].values())]) for i in columns
+    ]
+    padded = [
+        {
+            key: _pad(text, widths[i] - width, right=numeric[i])
+            for key, (text, width) in shown[i].items()
+        }
+        for i in columns
+    ]
 
     def line(values: list[str], value_widths: list[int]) -> str:
-        padded = [
+        cells = [
             _pad(value, widths[i] - value_widths[i], right=numeric[i])
             for i, value in enumerate(values)
         ]
-        return "  ".join(padded).rstrip()
+        return "  ".join(cells).rstrip()
 
     lines = [line(header, header_widths), line(["-" * width for width in widths], widths)]
-    lines.extend(line(row, row_widths) for row, row_widths in zip(cells, cell_widths, strict=True))
+    lines.extend(
+        "  ".join([padded[i][id(term)] for i, term in enumerate(row)]).rstrip() for row in rows
+    )
     lines.append(footer)
     return "\n".join(lines) + "\n"
 
@@ -987,10 +1054,10 @@ class Prefixed:
 
     def _prefixed(self, term: URIRef) -> str | None:
         iri = str(term)  # rdflib's URIRef.startswith takes no tuple
-        name = _TRAILING_NAME.search(iri)
-        start = name.start() if name is not None else 0
+        start = len(iri.rstrip(_NAME_CHARACTERS))
         if (
             start == 0
+            or start == len(iri)
             or not _OUTSIDE_A_NAME.match(iri, start - 1)
             or not _NAME_START.match(iri, start)
             or _NOT_IN_IRIS.search(iri)
@@ -1004,9 +1071,9 @@ class Prefixed:
         return None if prefix is None else f"{prefix}:{iri[start:]}"
 
 
-_TRAILING_NAME = re.compile(r"[A-Za-z0-9_.%()-]+\Z")
+_NAME_CHARACTERS = string.ascii_letters + string.digits + "_.%()-"
 """The ASCII characters rdflib's ``split_uri`` takes as part of a name (the letters and digits,
-and ``-._%()``), trailing an IRI."""
+and ``-._%()``)."""
 _NAME_START = re.compile(r"[A-Za-z0-9_]")
 """Where ``split_uri`` lets a name begin, among them."""
 _OUTSIDE_A_NAME = re.compile(r"[^A-Za-z0-9_.%()\x80-\U0010ffff-]")
