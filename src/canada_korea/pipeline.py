@@ -10,7 +10,6 @@ sources): the index for ``query``, the parsed dump for ``validate`` and the API;
 from __future__ import annotations
 
 import fcntl
-import gc
 import multiprocessing
 import os
 import shutil
@@ -122,18 +121,14 @@ def _build_locked(
     answering: Background[None] | None = None
     try:
         pruning = _pruning(builds, keep=staging)
-        # The checks take rdflib's dataset and union graph in their own process: this one
-        # never holds them, and publishes from the statements as read meanwhile.
+        # The checks take the statements into rdflib's terms in their own process: this one
+        # never holds rdflib's graphs, and publishes from the statements as read meanwhile.
         checks = Background(partial(check_sources, sources, shapes))
         staging.chmod(0o777 & ~_umask())
         progress(dumping)
-        # The published statements (the sources' and the derived citations) are converted
-        # once, and the dumps and the index are written from them; then the rdflib graphs are
-        # done with (the site reads the files): freed before the files are written, they add
-        # to the peak of no step after, nor to any forked writer.
+        # The published statements (the sources' and the derived citations), from which the
+        # dumps and the index are written.
         published_statements = statements(sources)
-        del sources
-        gc.collect()
         _stop_if_failed(checks)
         index = partial(
             write_index, staging, published_statements.triples, published_statements.quads

@@ -388,7 +388,8 @@ def run_query(
 
 def write_answers(build: Path, queries: Iterable[NamedQuery]) -> None:
     """Answer each of ``queries`` on the index of ``build``, unbound, and keep each answer in
-    ``build/answers/`` under a digest of the query's text, for :func:`run_query` to read.
+    ``build/answers/`` under a digest of the query's text, for :func:`run_query` to read (a
+    SELECT's in the compact form of :func:`_compact`, the others as the engine writes them).
 
     Only what :func:`prepare` lets run locally with no network is answered, each query under
     the memory cap of any query (the build runs this in a process of its own, which it stops
