@@ -25,7 +25,7 @@ from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .load import collection_paused, rdflib_term
+from .load import NamedQuad, add_quads, collection_paused, rdflib_quads
 from .namespaces import CK, CKR, GEO, new_dataset, new_graph
 
 EDITORIAL_PREDICATES = frozenset(
@@ -326,10 +326,6 @@ def _is_resource(term: object) -> bool:
     return isinstance(term, URIRef) and term.startswith(RESOURCE_NAMESPACE)
 
 
-NamedQuad = tuple[Node, Node, Node, Node | None]
-"""A statement and the name of its graph (None for the default graph)."""
-
-
 def named_quads(dataset: Dataset) -> list[NamedQuad]:
     """Every statement of ``dataset`` with its graph's name, read once, graph by graph.
 
@@ -345,16 +341,6 @@ def named_quads(dataset: Dataset) -> list[NamedQuad]:
         for name in (graph_name(graph),)
         for (s, p, o), _graphs in store.triples((None, None, None), graph)
     ]
-
-
-def _add_quads(dataset: Dataset, quads: Iterable[NamedQuad]) -> None:
-    """Add each of ``quads`` to ``dataset``'s graph of the same name, looking each graph up
-    once (``Dataset.graph`` per quad was a quarter of the time of copying the dataset)."""
-    graphs: dict[Node | None, Graph] = {}
-    for s, p, o, name in quads:
-        if name not in graphs:
-            graphs[name] = graph_of(dataset, name)
-        graphs[name].add((s, p, o))
 
 
 @collection_paused()
@@ -375,7 +361,7 @@ def published_dataset(dataset: Dataset) -> Dataset:
     """A copy of ``dataset`` as the dumps carry it (see :func:`published_quads`); ``dataset``
     is left as it was."""
     published = new_dataset()
-    _add_quads(published, published_quads(dataset))
+    add_quads(published, published_quads(dataset))
     return published
 
 
@@ -411,28 +397,13 @@ def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
     return quads + derived
 
 
-def rdflib_quads(quads: Iterable[ox.Quad]) -> list[NamedQuad]:
-    """pyoxigraph's ``quads`` as :func:`named_quads` gives an rdflib dataset's statements."""
-    return [
-        (
-            rdflib_term(quad.subject),
-            rdflib_term(quad.predicate),
-            rdflib_term(quad.object),
-            None if isinstance(quad.graph_name, ox.DefaultGraph) else rdflib_term(quad.graph_name),
-        )
-        for quad in quads
-    ]
-
-
 @collection_paused()
 def published_union(quads: list[ox.Quad]) -> Graph:
     """:func:`union` of the sources as the build reads them (``load.read_sources``): every
     published statement's triple, in rdflib's terms."""
     graph = new_graph()
-    for quad in published_statements(quads):
-        graph.add(
-            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
-        )
+    for s, p, o, _graph in rdflib_quads(published_statements(quads)):
+        graph.add((s, p, o))
     return graph
 
 
@@ -451,7 +422,7 @@ def query_dataset(published: Dataset) -> Dataset:
     quads = named_quads(published)
     for s, p, o, _graph in quads:
         default.add((s, p, o))
-    _add_quads(dataset, (quad for quad in quads if quad[3] is not None))
+    add_quads(dataset, (quad for quad in quads if quad[3] is not None))
     return dataset
 
 

@@ -23,10 +23,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from .load import collection_paused
+from .load import NamedQuad, collection_paused
 from .memo import Memo
 from .namespaces import PREFIXES
-from .provenance import NamedQuad
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = ox.NamedNode(str(RDF.type))
@@ -83,7 +82,7 @@ class OxigraphTerms:
 
     @collection_paused()
     def quads(self, statements: Iterable[NamedQuad]) -> list[ox.Quad]:
-        """``statements`` (see ``provenance.named_quads``) as quads, in the same order."""
+        """``statements`` (see ``load.NamedQuad``) as quads, in the same order."""
         term = self.term
         return [
             ox.Quad(term(s), term(p), term(o), _DEFAULT_GRAPH if name is None else term(name))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .load import Contribution, collection_paused
+from .load import Contribution, collection_paused, rdflib_quads
 from .namespaces import CK, CKR, new_dataset
 from .provenance import (
     Problem,
@@ -31,7 +31,6 @@ from .provenance import (
     model_problems,
     published_union,
     quad_problems,
-    rdflib_quads,
     union,
 )
 
@@ -146,7 +145,7 @@ def check_sources(sources: list[ox.Quad], shapes: Graph) -> ValidationResult:
     statements as a list (``provenance.quad_problems``), the shapes the union graph of the
     statements as published (``provenance.published_union``): no rdflib dataset is built,
     which at 100x took 6 s and 700 MB."""
-    problems = quad_problems(rdflib_quads(sources))
+    problems = quad_problems(list(rdflib_quads(sources)))
     return _checked(published_union(sources), shapes, problems)
 
 
