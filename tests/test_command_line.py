@@ -109,3 +109,38 @@ def test_build_is_quiet_with_quiet_or_when_stderr_is_not_a_terminal(scratch: Pro
     code, _out, shown = _build_on_a_terminal(scratch, "--quiet")
     assert (code, shown) == (0, "")
     assert main(["--project", str(scratch.root), "build"]) == 0  # stderr is pytest's pipe here
+
+
+class _Finalized:
+    """An object whose finalizer raises what it is given, as a Ctrl-C landing in one does."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __del__(self) -> None:
+        raise self.error
+
+
+def test_ctrl_c_in_a_finalizer_leaves_the_one_line_alone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C Python cannot raise (it landed in a ``__del__``) prints nothing of its own; the
+    one that stops the command prints its one line; any other error in a finalizer is still
+    reported as Python reports it."""
+    from canada_korea import cli
+
+    def interrupted(_argv: object = None) -> int:
+        _Finalized(KeyboardInterrupt())
+        _Finalized(ValueError("a finalizer's own bug"))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        cli.run()
+    err = capsys.readouterr().err
+    assert stopped.value.code == 130
+    assert err.startswith("Exception ignored in: <function _Finalized.__del__")
+    assert "ValueError: a finalizer's own bug" in err
+    assert "KeyboardInterrupt" not in err
+    assert err.endswith("\nInterrupted.\n")

@@ -322,6 +322,33 @@ def test_a_jsonld_prefix_without_a_scheme_is_refused(
     assert "://w3id.org/canada-korea/def/date" in err
 
 
+def test_a_datatype_that_is_not_an_iri_is_refused(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A literal's datatype is an IRI the SHACL engine refuses like any other (found by
+    hypothesis: ``"@type": "<xsd:gYearMonth"``): from a file with where it is, from a graph."""
+    path = tmp_path / "datatype.jsonld"
+    path.write_text(
+        json.dumps(
+            {
+                "@context": {"ck": str(CK), "ckr": str(CKR)},
+                "@id": "ckr:csp",
+                "ck:date": {"@value": "2022-09", "@type": "<xsd:gYearMonth"},
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["--project", str(project.root), "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {path}:9:13: invalid IRI")
+    assert "/<xsd:gYear" in err
+    graph = Graph()
+    graph.add((CKR["csp"], CK.date, Literal("2022-09", datatype=URIRef("xsd gYearMonth"))))
+    with pytest.raises(CanadaKoreaError, match="invalid IRI"):
+        canada_korea.validate(graph, project=project)
+
+
 def test_api_load_returns_the_published_graph(project: Project) -> None:
     graph = canada_korea.load(project)
     assert (CKR["korean-war"], RDF.type, None) in graph

@@ -647,6 +647,7 @@ def _print_violations(result: ValidationResult) -> None:
 def run() -> None:
     """Console-script entry point; a reader that stops early (``| head``) ends it quietly, and
     Ctrl-C with one line (a build interrupted publishes nothing: see ``pipeline.build``)."""
+    sys.unraisablehook = _quiet_interrupt
     try:
         code = main()
         sys.stdout.flush()
@@ -657,3 +658,13 @@ def run() -> None:
         print("Interrupted.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     sys.exit(code)
+
+
+def _quiet_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
+    """Say nothing of a Ctrl-C that lands in a finalizer (a ``__del__``, a weakref callback).
+
+    Python cannot raise it there, so it prints the start of a report instead, which ran into
+    the one line "Interrupted." on a shared stderr. The build's processes inherit this hook
+    at fork; each other process Ctrl-C reached still stops, and the build with it."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)

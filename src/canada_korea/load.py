@@ -702,18 +702,29 @@ INVALID_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 def refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
     """Refuse IRIs with spaces, quotes, brackets or control characters, and IRIs that are not
-    absolute (``://host/x``, left by a JSON-LD prefix without a scheme): pointing at the text
-    where it shows them, as Oxigraph and the SHACL engine would refuse them later, mid-check.
-    Raises :class:`SourceSyntaxError`."""
-    for term in sorted({t for triple in graph for t in triple if isinstance(t, URIRef)}):
+    absolute (``://host/x``, left by a JSON-LD prefix without a scheme), literals' datatypes
+    among them: pointing at the text where it shows them, as Oxigraph and the SHACL engine
+    would refuse them later, mid-check. Raises :class:`SourceSyntaxError`."""
+    iris = {
+        term.datatype if isinstance(term, Literal) else term
+        for triple in graph
+        for term in triple
+        if isinstance(term, URIRef) or (isinstance(term, Literal) and term.datatype)
+    }
+    for term in sorted(iris):
         shown = json.dumps(str(term))[:80]
         bad = INVALID_IRI.search(term)
         if bad is not None:
             head = str(term)[: bad.start()]
+            at = text.find(head) if head else -1
+            if at < 0:
+                # Resolved against the file's address, the IRI's start is not in the text;
+                # what follows the character refused was written as it is.
+                at = text.find(str(term)[bad.start() :])
             raise _error_at(
                 path,
                 text,
-                text.find(head) if head else -1,
+                at,
                 f"invalid IRI {shown}: IRIs cannot contain spaces, quotes, angle brackets or"
                 " control characters",
             )
