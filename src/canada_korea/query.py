@@ -37,7 +37,9 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from multiprocessing.connection import Connection
+from operator import getitem
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -436,7 +438,26 @@ def _compact(payload: bytes) -> bytes:
     return orjson.dumps({"vars": variables, "terms": list(numbers), "rows": rows})
 
 
-def _decode_compact(payload: bytes) -> Result:
+class KeptSolutions(Result):
+    """A SELECT answer as the build kept it (:func:`_compact`): each distinct term once, each
+    row the terms' numbers. A table is laid out from the numbers as they are; rdflib's
+    ``bindings``, a dict per row, are made on first use (as rdflib makes them from a
+    generator), which a 48,600-row table never needs."""
+
+    def __init__(
+        self, variables: list[Variable], terms: list[Identifier], rows: list[list[int | None]]
+    ) -> None:
+        super().__init__("SELECT")
+        self.vars = variables
+        self.terms = terms
+        self.numbered = rows
+        self.bindings = (
+            {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
+            for row in rows
+        )
+
+
+def _decode_compact(payload: bytes) -> KeptSolutions:
     """A SELECT answer kept by :func:`_compact`, as :func:`_decode_solutions` reads the
     SPARQL JSON it came from. What is not one raises ValueError, KeyError, TypeError or
     IndexError."""
@@ -447,13 +468,16 @@ def _decode_compact(payload: bytes) -> Result:
         if fields[0] not in _JSON_TERM_TYPES:
             raise ValueError(f"{fields[0]!r:.80} is not a SPARQL JSON term type")
         terms.append(_json_term(*fields))
-    answer = Result("SELECT")
-    answer.vars = variables
-    answer.bindings = [
-        {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
-        for row in loaded["rows"]
-    ]
-    return answer
+    rows = loaded["rows"]
+    # Checked now: the rows are read later, when reading them can no longer fall back.
+    if any(len(row) != len(variables) for row in rows) or not set(
+        map(type, chain.from_iterable(rows))
+    ) <= {int, type(None)}:
+        raise TypeError("a row is not, for each variable, a term's number or null")
+    used = set(chain.from_iterable(rows)) - {None}
+    if used and (min(used) < 0 or max(used) >= len(terms)):
+        raise IndexError("a row names a term the answer does not hold")
+    return KeptSolutions(variables, terms, rows)
 
 
 def _kept_answer(index: Path, text: str) -> Result | None:
@@ -940,10 +964,26 @@ def _ntriples(term: Identifier) -> str:
 
 def _select_table(result: Result, manager: NamespaceManager) -> str:
     variables = _variables(result)
-    rows = [[row.get(var) for var in variables] for row in result.bindings]
+    if isinstance(result, KeptSolutions):
+        terms, rows = result.terms, result.numbered
+    else:
+        terms, rows = _numbered([row.get(var) for var in variables] for row in result.bindings)
     count = len(rows)
     footer = f"({count} row{'' if count == 1 else 's'})"
-    return _table([str(var) for var in variables], rows, manager, footer)
+    return _table([str(var) for var in variables], terms, rows, manager, footer)
+
+
+def _numbered(
+    rows: Iterable[Iterable[Identifier | None]],
+) -> tuple[list[Identifier], list[list[int | None]]]:
+    """Rows of terms as :class:`KeptSolutions` holds them: each distinct term once, each row
+    the terms' numbers (None where a variable is unbound)."""
+    numbers: dict[Identifier, int] = {}
+    numbered = [
+        [None if term is None else numbers.setdefault(term, len(numbers)) for term in row]
+        for row in rows
+    ]
+    return list(numbers), numbered
 
 
 def _serialize_graph(result: Result, fmt: str, manager: NamespaceManager) -> bytes:
@@ -963,48 +1003,44 @@ def _serialize_graph(result: Result, fmt: str, manager: NamespaceManager) -> byt
     triples = sorted(graph, key=lambda triple: tuple(_ntriples(term) for term in triple))
     count = len(triples)
     footer = f"({count} triple{'' if count == 1 else 's'})"
-    rows: list[list[Identifier | None]] = [list(triple) for triple in triples]
-    return _table(["subject", "predicate", "object"], rows, manager, footer).encode("utf-8")
+    terms, rows = _numbered(triples)
+    return _table(["subject", "predicate", "object"], terms, rows, manager, footer).encode("utf-8")
 
 
 def _table(
     header: list[str],
-    rows: list[list[Identifier | None]],
+    terms: list[Identifier],
+    rows: list[list[int | None]],
     manager: NamespaceManager,
     footer: str,
 ) -> str:
     """Aligned columns separated by two spaces, numbers right-aligned, widths measured as a
     terminal shows them (Hangul takes two cells).
 
-    A large table repeats the same terms row after row (an answer read here builds each
-    distinct term once), so each distinct term of a column is written (IRIs prefixed, see
-    :class:`Prefixed`), measured and padded once, and a row is the join of its padded cells:
-    48,600 rows in 0.1 s where a cell at a time took 0.4 s."""
+    ``rows`` hold the numbers of ``terms`` (see :func:`_numbered`): a large table repeats the
+    same terms row after row, so each term is written (IRIs prefixed, see :class:`Prefixed`)
+    and measured once, padded once per column it is in, and a row is the join of its padded
+    cells: 48,600 rows in 0.1 s where a cell at a time took 0.4 s."""
     prefixed = Prefixed(manager)
     measured: dict[str, int] = {}
+    texts = [_cell(term, prefixed) for term in terms]
+    widths_of = [_width(text, measured) for text in texts]
     columns = range(len(header))
-    # Per column, by each term's identity: the term, and its text and width.
-    terms: list[dict[int, Identifier | None]] = [{} for _ in columns]
-    shown: list[dict[int, tuple[str, int]]] = [{} for _ in columns]
-    for row in rows:
-        for i, term in enumerate(row):
-            key = id(term)
-            if key not in shown[i]:
-                text = _cell(term, prefixed)
-                shown[i][key] = (text, _width(text, measured))
-                terms[i][key] = term
+    used = [{row[i] for row in rows} for i in columns]
     numeric = [
-        bool(rows) and all(term is None or _is_number(term) for term in terms[i].values())
+        bool(rows) and all(number is None or _is_number(terms[number]) for number in used[i])
         for i in columns
     ]
     header_widths = [_width(name, measured) for name in header]
     widths = [
-        max([header_widths[i], *(width for _text, width in shown[i].values())]) for i in columns
+        max([header_widths[i], *(widths_of[n] for n in used[i] if n is not None)]) for i in columns
     ]
     padded = [
         {
-            key: _pad(text, widths[i] - width, right=numeric[i])
-            for key, (text, width) in shown[i].items()
+            number: _pad(texts[number], widths[i] - widths_of[number], right=numeric[i])
+            if number is not None
+            else " " * widths[i]
+            for number in used[i]
         }
         for i in columns
     ]
@@ -1017,16 +1053,14 @@ def _table(
         return "  ".join(cells).rstrip()
 
     lines = [line(header, header_widths), line(["-" * width for width in widths], widths)]
-    lines.extend(
-        "  ".join([padded[i][id(term)] for i, term in enumerate(row)]).rstrip() for row in rows
-    )
+    lines.extend("  ".join(map(getitem, padded, row)).rstrip() for row in rows)
     lines.append(footer)
     return "\n".join(lines) + "\n"
 
 
 class Prefixed:
-    """IRIs as ``iri.n3(manager)`` writes them (``ckr:korean-war``, or ``<…>``), each worked
-    out once, and most without rdflib.
+    """IRIs as ``iri.n3(manager)`` writes them (``ckr:korean-war``, or ``<…>``), most without
+    rdflib.
 
     rdflib splits an IRI where its trailing name begins, testing the Unicode category of
     every character from the end (30 µs an IRI: 1.1 s of a 48,600-row table). When the
@@ -1034,13 +1068,13 @@ class Prefixed:
     character that no name holds (``/``, ``#``), rdflib splits it there and writes the
     prefix bound to the part before, unless a bound namespace that the name could extend
     (``…/abc`` ending in a name character) begins the IRI: that case, and every other, is
-    rdflib's to answer. A property-based test holds the two to the same text."""
+    rdflib's to answer. What depends only on the part before the name is worked out once
+    per namespace. A property-based test holds the two to the same text."""
 
     def __init__(self, manager: NamespaceManager) -> None:
         self._manager = manager
-        self._known: dict[URIRef, str] = {}
-        self._prefixes: dict[str, str | None] = {}
-        namespaces = [str(namespace) for _prefix, namespace in manager.namespaces()]
+        self._namespaces: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        namespaces = [_XML_NAMESPACE, *(str(bound) for _prefix, bound in manager.namespaces())]
         self._extended = tuple(
             namespace
             for namespace in namespaces
@@ -1048,40 +1082,49 @@ class Prefixed:
         )
 
     def __call__(self, iri: URIRef) -> str:
-        text = self._known.get(iri)
-        if text is None:
-            text = self._known[iri] = self._prefixed(iri) or iri.n3(self._manager)
-        return text
+        return self._prefixed(str(iri)) or iri.n3(self._manager)
 
-    def _prefixed(self, term: URIRef) -> str | None:
-        iri = str(term)  # rdflib's URIRef.startswith takes no tuple
+    def _prefixed(self, iri: str) -> str | None:
         start = len(iri.rstrip(_NAME_CHARACTERS))
-        if (
-            start == 0
-            or start == len(iri)
-            or not _OUTSIDE_A_NAME.match(iri, start - 1)
-            or not _NAME_START.match(iri, start)
-            or _NOT_IN_IRIS.search(iri)
-            or iri.startswith(self._extended)
-        ):
+        if start == len(iri) or iri[start] not in _NAME_START:
             return None
         namespace = iri[:start]
-        prefix = self._prefixes.get(namespace, "")
-        if prefix == "":
-            prefix = self._prefixes[namespace] = self._manager.store.prefix(URIRef(namespace))
-        return None if prefix is None else f"{prefix}:{iri[start:]}"
+        known = self._namespaces.get(namespace)
+        if known is None:
+            known = self._namespaces[namespace] = self._namespace(namespace)
+        prefix, extending = known
+        if prefix is None or (extending and iri.startswith(extending, start)):
+            return None
+        return f"{prefix}:{iri[start:]}"
+
+    def _namespace(self, namespace: str) -> tuple[str | None, tuple[str, ...]]:
+        """The prefix to write before a name that follows ``namespace`` (None: rdflib's to
+        answer), and the rest of each namespace a name could extend that begins with it (a
+        name that begins with one of those is rdflib's to answer too)."""
+        if (
+            not namespace
+            or not _OUTSIDE_A_NAME.match(namespace, len(namespace) - 1)
+            or _NOT_IN_IRIS.search(namespace)
+            or namespace.startswith(self._extended)
+        ):
+            return None, ()
+        extending = tuple(
+            longer[len(namespace) :] for longer in self._extended if longer.startswith(namespace)
+        )
+        return self._manager.store.prefix(URIRef(namespace)), extending
 
 
 _NAME_CHARACTERS = string.ascii_letters + string.digits + "_.%()-"
 """The ASCII characters rdflib's ``split_uri`` takes as part of a name (the letters and digits,
 and ``-._%()``)."""
-_NAME_START = re.compile(r"[A-Za-z0-9_]")
+_NAME_START = string.ascii_letters + string.digits + "_"
 """Where ``split_uri`` lets a name begin, among them."""
 _OUTSIDE_A_NAME = re.compile(r"[^A-Za-z0-9_.%()\x80-\U0010ffff-]")
 """An ASCII character that is part of no name (``/``, ``#``, ``:``)."""
-_NOT_IN_IRIS = re.compile(r'[<>" {}|\\^`]|\Ahttp://www\.w3\.org/XML/1998/namespace')
-"""What makes rdflib refuse to prefix an IRI (its ``_is_valid_uri``), or split it its own way
-(the XML namespace)."""
+_NOT_IN_IRIS = re.compile(r'[<>" {}|\\^`]')
+"""What makes rdflib refuse to prefix an IRI (its ``_is_valid_uri``)."""
+_XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+"""Which rdflib splits its own way."""
 
 
 def _cell(term: Identifier | None, prefixed: Prefixed) -> str:
