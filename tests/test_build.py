@@ -8,6 +8,7 @@ import importlib
 import itertools
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -547,6 +548,34 @@ def test_work_shared_among_cores_is_all_done_and_an_error_reaches_the_build(
 
     with pytest.raises(OSError, match="No space left on device"):
         for_each(list(range(40)), fail_on_last)
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_memory_freed_before_a_fork_leaves_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the build frees before it forks its last processes is given back to the system
+    (glibc keeps it otherwise, below a block still in use), and where the C library cannot
+    give it back, nothing happens."""
+    from canada_korea import parallel
+
+    size = 1000
+    blocks = [b"x" * size for _ in range(100_000)]  # each its own malloc, 100 MB
+    _still_in_use = blocks[::100]  # between the freed ones, as a build's memory is left
+    del blocks
+    before = _resident_mb()
+    parallel.release_memory()
+    assert before - _resident_mb() > 50
+
+    def missing(_name: object) -> None:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", missing)
+    parallel.release_memory()
 
 
 def test_work_in_the_background_returns_or_raises_in_the_build(tmp_path: Path) -> None:

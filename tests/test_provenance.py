@@ -11,12 +11,19 @@ import gc
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Node, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from canada_korea.cli import main
-from canada_korea.load import Project, load_sources, parse_turtle_into, read_sources, to_dataset
+from canada_korea.load import (
+    Project,
+    load_sources,
+    parse_turtle_into,
+    rdflib_quads,
+    read_sources,
+    to_dataset,
+)
 from canada_korea.namespaces import CK, CKR
 from canada_korea.provenance import (
     citations,
@@ -98,6 +105,20 @@ def test_union_is_every_graph_flattened_plus_the_citations(source_dataset: Datas
     flat = union(source_dataset)
     triples = {(s, p, o) for s, p, o, _g in source_dataset.quads((None, None, None, None))}
     assert set(flat) == triples | set(citations(source_dataset))
+
+
+def test_statements_in_rdflibs_terms_share_each_term(project: Project) -> None:
+    """Each distinct term is made once, for the statements of one call and of every call given
+    the same ``made`` (the checks' rules and union graph): the same terms as made one by one."""
+    sources = read_sources(project)
+    made: dict[object, Node] = {}
+    converted = list(rdflib_quads(sources, made))
+    union_graph = published_union(sources, made)
+    terms = [term for quad in converted for term in quad if term is not None]
+    terms += [term for triple in union_graph for term in triple]
+    assert len({id(term) for term in terms}) == len(set(terms)) == len(made)
+    assert converted == list(rdflib_quads(sources))
+    assert set(union_graph) == set(published_union(sources))
 
 
 @pytest.mark.parametrize("cases", [False, True], ids=["shipped", "with the crafted cases"])

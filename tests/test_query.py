@@ -191,6 +191,25 @@ def test_the_index_holds_the_quads_queries_see(store: ox.Store, index: Path) -> 
     )
 
 
+def test_the_index_loaded_a_few_statements_at_a_time_is_the_same(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk loader is given a few statements at a time (see ``index.write_index``), and
+    here many times over: it holds what the build's index holds, and answers alike."""
+    monkeypatch.setattr(canada_korea.index, "LOADED_AT_ONCE", 500)
+    dist = index.parent
+    triples = ox.parse(path=str(dist / "canada-korea.nt"), format=ox.RdfFormat.N_TRIPLES)
+    quads = ox.parse(path=str(dist / "canada-korea.nq"), format=ox.RdfFormat.N_QUADS)
+    written = canada_korea.index.write_index(tmp_path, triples, quads)  # type: ignore[arg-type]
+    everything = (None, None, None)
+    assert set(open_index(written).quads_for_pattern(*everything)) == set(
+        open_index(index).quads_for_pattern(*everything)
+    )
+    assert sorted(map(str, run_query(CONSTRUCT, index=written))) == sorted(
+        map(str, run_query(CONSTRUCT, index=index))
+    )
+
+
 def test_graph_queries_and_bindings_on_the_index(graph: Graph, index: Path) -> None:
     constructed = run_query(CONSTRUCT, index=index)
     assert isomorphic(constructed.graph, run_query(CONSTRUCT, graph).graph)  # type: ignore[arg-type]

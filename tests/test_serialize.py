@@ -20,6 +20,7 @@ from canada_korea.namespaces import CK, CKR, PREFIXES, new_dataset, new_graph
 from canada_korea.provenance import named_quads
 from canada_korea.serialize import (
     OxigraphTerms,
+    _sorted_lines,
     json_bytes,
     jsonld,
     nquads,
@@ -189,6 +190,25 @@ def test_ntriples_and_nquads_have_sorted_lines() -> None:
     lines = nquads([*quads, ox.Quad(b, _named(RDFS.label), ox.Literal("c"))]).decode().split("\n")
     assert len(lines) == 4 and lines == [*sorted(lines[:-1]), ""]
     assert ntriples([]) == nquads([]) == b""
+
+
+_WORD = st.text(alphabet="ab\t .\\é<>_:", max_size=6)
+_STATEMENT = st.builds(
+    lambda subject, value, graph: f'<{subject}> <p> "{value}" {graph}.',
+    st.sampled_from(["a", "a/b", "b"]),
+    _WORD,
+    st.sampled_from(["", "<g> ", "<g\t> "]),
+)
+
+
+@given(st.lists(_STATEMENT, max_size=12))
+def test_lines_are_sorted_as_with_their_line_breaks(statements: list[str]) -> None:
+    """Statements, which each end in `` .`` (tabs, spaces and dots in their literals, a graph
+    or none), sort the same without their line breaks as with them (how they were once
+    sorted), duplicates kept."""
+    text = "".join(f"{line}\n" for line in statements).encode()
+    expected = b"".join(sorted(line + b"\n" for line in text.split(b"\n") if line))
+    assert _sorted_lines(text) == expected
 
 
 # --- JSON-LD ----------------------------------------------------------------------------------

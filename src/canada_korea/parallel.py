@@ -9,6 +9,8 @@ and what it returned (small: a fingerprint, a name, a validation report).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import pickle
@@ -133,6 +135,19 @@ def _send_failure(sender: Connection, error: Exception, returned: object) -> Non
         sender.send((error, returned))
     except (TypeError, AttributeError, ValueError, pickle.PicklingError):
         sender.send((RuntimeError(f"{type(error).__name__}: {error}"), returned))
+
+
+def release_memory() -> None:
+    """Give the memory Python has freed back to the system, where the C library keeps it for
+    reuse (glibc's ``malloc_trim``; elsewhere nothing). A forked process starts with its
+    parent's resident memory: at 100x, freeing the published statements before the site is
+    written left 370 MB resident, 70 MB once trimmed, which each process forked after it,
+    and the build's peak, no longer carry."""
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 class Background(Generic[Result]):

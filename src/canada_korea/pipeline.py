@@ -28,7 +28,7 @@ from .errors import BuildError, ValidationFailed
 from .index import ANSWERS, INDEX, context_of, index_path, write_index
 from .load import Project
 from .namespaces import new_dataset, new_graph
-from .parallel import Background
+from .parallel import Background, release_memory
 from .publish import PublishedFile
 from .query import named_queries, write_answers
 from .versions import PYPROJECT, edition
@@ -137,7 +137,10 @@ def _build_locked(
             published_statements, shapes, project, staging, modified, published, index
         )
         triples, classes = published_statements.size, published_statements.class_counts
-        del published_statements, index
+        # Nothing below reads the statements: the processes forked from here on (the
+        # answering, the site's writers) and this one carry none of their memory.
+        del published_statements, index, sources
+        release_memory()
         # The named queries are answered on the new index in a process of their own, beside
         # the site (see query.write_answers).
         answering = Background(partial(write_answers, staging, named_queries(project)))

@@ -398,11 +398,12 @@ def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
 
 
 @collection_paused()
-def published_union(quads: list[ox.Quad]) -> Graph:
+def published_union(quads: list[ox.Quad], made: dict[object, Node] | None = None) -> Graph:
     """:func:`union` of the sources as the build reads them (``load.read_sources``): every
-    published statement's triple, in rdflib's terms."""
+    published statement's triple, in rdflib's terms (those in ``made`` reused, see
+    ``load.rdflib_quads``)."""
     graph = new_graph()
-    for s, p, o, _graph in rdflib_quads(published_statements(quads)):
+    for s, p, o, _graph in rdflib_quads(published_statements(quads), made):
         graph.add((s, p, o))
     return graph
 

@@ -52,7 +52,8 @@ def json_bytes(document: object) -> bytes:
     indenting encoder is pure Python, and was most of the time of every resource's JSON-LD.
     The documents hold no floats and no integer beyond 64 bits (see ``_CANONICAL_INTEGER``),
     the two values orjson writes differently or refuses."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    options = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(document, option=options)
 
 
 # --- from rdflib ------------------------------------------------------------------------------
@@ -151,8 +152,18 @@ def nquads(quads: Iterable[ox.Quad]) -> bytes:
 
 def _sorted_lines(text: bytes) -> bytes:
     """Lines sorted as bytes, which is code point order since UTF-8 keeps it; a line is a
-    statement, as both formats escape line breaks inside literals."""
-    return b"".join(sorted(line + b"\n" for line in text.split(b"\n") if line))
+    statement, as both formats escape line breaks inside literals.
+
+    Sorted without their line breaks, which orders them the same: each ends in `` .``, which
+    ends no statement but the whole line, so no line begins another. The text is let go once
+    split, and no line is copied: at 100x the N-Quads dump (112 MB) took 410 MB to write."""
+    lines = text.split(b"\n")
+    del text
+    lines.sort()
+    del lines[: lines.count(b"")]  # sorted first
+    if lines:
+        lines.append(b"")  # the last line's break
+    return b"\n".join(lines)
 
 
 def turtle(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
@@ -180,6 +191,7 @@ def readable(text: bytes, prefixes: dict[str, str]) -> bytes:
     statements or a graph.
     """
     lines = text.split(b"\n")
+    del text
     count = next(
         (i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines)
     )
@@ -195,7 +207,9 @@ def readable(text: bytes, prefixes: dict[str, str]) -> bytes:
         depth = len(line) - len(line.lstrip(b"\t"))
         out.append(b"    " * depth + line[depth:] if depth else line)
         ended = line.endswith(b" .") or line == b"}"
-    return b"".join(line + b"\n" for line in out)
+    if out:
+        out.append(b"")  # the last line's break
+    return b"\n".join(out)
 
 
 def jsonld(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> bytes:

@@ -144,9 +144,11 @@ def check_sources(sources: list[ox.Quad], shapes: Graph) -> ValidationResult:
     and the site, so it never holds rdflib's graphs itself. The model's rules read the
     statements as a list (``provenance.quad_problems``), the shapes the union graph of the
     statements as published (``provenance.published_union``): no rdflib dataset is built,
-    which at 100x took 6 s and 700 MB."""
-    problems = quad_problems(list(rdflib_quads(sources)))
-    return _checked(published_union(sources), shapes, problems)
+    which at 100x took 6 s and 700 MB. Both share each term (at 100x the union graph takes
+    350 MB instead of 670 MB)."""
+    made: dict[object, Node] = {}
+    problems = quad_problems(list(rdflib_quads(sources, made)))
+    return _checked(published_union(sources, made), shapes, problems)
 
 
 @collection_paused()
