@@ -151,6 +151,15 @@ def test_any_answer_reads_as_rdflibs_parser_reads_it(rows: list[dict[str, dict[s
     kept, expected = _exactly(_decode_compact(_compact(payload))), _exactly(_rdflib(payload))
     assert kept[:2] == expected[:2]  # type: ignore[index]
     assert [sorted(row) for row in kept[2]] == [sorted(row) for row in expected[2]]  # type: ignore[index]
+    # Written from the kept numbers, or from any answer's rows numbered, as rdflib writes them
+    # (TSV is the project's own writer, from the rows rdflib reads).
+    for fmt in ("csv", "json"):
+        theirs = _decode_compact(_compact(payload)).serialize(format=fmt, encoding="utf-8")
+        assert serialize_result(_decode_compact(_compact(payload)), fmt) == theirs
+    theirs = _rdflib(payload).serialize(format="csv", encoding="utf-8")
+    assert serialize_result(_rdflib(payload), "csv") == theirs
+    tsv = serialize_result(_rdflib(payload), "tsv")
+    assert serialize_result(_decode_compact(_compact(payload)), "tsv") == tsv
 
 
 TERMS_GRAPH = f"""

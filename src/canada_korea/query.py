@@ -22,9 +22,11 @@ engine's answer on that index for as long as the index exists.
 from __future__ import annotations
 
 import contextlib
+import csv
 import difflib
 import faulthandler
 import hashlib
+import io
 import multiprocessing
 import os
 import re
@@ -912,6 +914,10 @@ def serialize_result(
         return _select_table(result, manager).encode("utf-8")
     if fmt == "tsv":
         return _select_tsv(result).encode("utf-8")
+    if fmt == "csv":
+        return _select_csv(result).encode("utf-8")
+    if fmt == "json" and isinstance(result, KeptSolutions):
+        return _select_json(result)
     return result.serialize(format=fmt, encoding="utf-8") or b""
 
 
@@ -931,12 +937,62 @@ def _variables(result: Result) -> list[Variable]:
 def _select_tsv(result: Result) -> str:
     """W3C SPARQL 1.1 TSV: a ``?var`` header, then one line per solution, terms in N-Triples
     form (tabs and newlines inside literals escaped), an unbound variable an empty field."""
-    variables = _variables(result)
-    lines = ["\t".join(f"?{var}" for var in variables)]
-    for row in result.bindings:
-        cells = [row.get(var) for var in variables]
-        lines.append("\t".join("" if term is None else _ntriples(term) for term in cells))
+    terms, rows = _numbered_solutions(result)
+    texts = [_ntriples(term) for term in terms]
+    lines = ["\t".join(f"?{var}" for var in _variables(result))]
+    lines.extend("\t".join(["" if n is None else texts[n] for n in row]) for row in rows)
     return "\n".join(lines) + "\n"
+
+
+def _select_csv(result: Result) -> str:
+    """W3C SPARQL 1.1 CSV as rdflib writes it (the ``csv`` module's quoting and line ends, a
+    blank node ``_:label``, any other term its plain text, an unbound variable empty), each
+    distinct term's text worked out once."""
+    terms, rows = _numbered_solutions(result)
+    texts = [f"_:{term}" if isinstance(term, BNode) else str(term) for term in terms]
+    written = io.StringIO(newline="")
+    writer = csv.writer(written)
+    writer.writerow([str(var) for var in _variables(result)])
+    writer.writerows(["" if n is None else texts[n] for n in row] for row in rows)
+    return written.getvalue()
+
+
+def _select_json(result: KeptSolutions) -> bytes:
+    """SPARQL JSON as rdflib's serializer writes it with orjson (which it uses when installed,
+    as here), from the kept numbers: each term's JSON object made once. Only for a kept
+    answer, whose rows' keys are in the variables' order, as rdflib would write them; an
+    answer read from an engine keeps the engine's order, which rdflib's serializer keeps."""
+    variables = result.vars or []
+    terms = [_term_json(term) for term in result.terms]
+    bindings = [
+        {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
+        for row in result.numbered
+    ]
+    document = {"results": {"bindings": bindings}, "head": {"vars": variables}}
+    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _term_json(term: Identifier) -> dict[str, str]:
+    """A term as rdflib's ``termToJSON`` writes it in SPARQL JSON."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    written = {"type": "literal", "value": str(term)}
+    if term.datatype is not None:  # type: ignore[attr-defined]
+        written["datatype"] = str(term.datatype)  # type: ignore[attr-defined]
+    if term.language is not None:  # type: ignore[attr-defined]
+        written["xml:lang"] = term.language  # type: ignore[attr-defined]
+    return written
+
+
+def _numbered_solutions(result: Result) -> tuple[list[Identifier], list[list[int | None]]]:
+    """A SELECT answer's rows as term numbers (see :func:`_numbered`), the variables in order:
+    as kept, or numbered now."""
+    if isinstance(result, KeptSolutions):
+        return result.terms, result.numbered
+    variables = _variables(result)
+    return _numbered([row.get(var) for var in variables] for row in result.bindings)
 
 
 def _ntriples(term: Identifier) -> str:
@@ -963,14 +1019,10 @@ def _ntriples(term: Identifier) -> str:
 
 
 def _select_table(result: Result, manager: NamespaceManager) -> str:
-    variables = _variables(result)
-    if isinstance(result, KeptSolutions):
-        terms, rows = result.terms, result.numbered
-    else:
-        terms, rows = _numbered([row.get(var) for var in variables] for row in result.bindings)
+    terms, rows = _numbered_solutions(result)
     count = len(rows)
     footer = f"({count} row{'' if count == 1 else 's'})"
-    return _table([str(var) for var in variables], terms, rows, manager, footer)
+    return _table([str(var) for var in _variables(result)], terms, rows, manager, footer)
 
 
 def _numbered(
