@@ -10,7 +10,6 @@ and what it returned (small: a fingerprint, a name, a validation report).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import pickle
@@ -144,7 +143,7 @@ def release_memory() -> None:
     written left 370 MB resident, 70 MB once trimmed, which each process forked after it,
     and the build's peak, no longer carry."""
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the process runs on
     except (AttributeError, OSError):
         return
     trim(0)

@@ -43,7 +43,7 @@ from itertools import chain
 from multiprocessing.connection import Connection
 from operator import getitem
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 import pyoxigraph as ox
@@ -440,6 +440,9 @@ def _compact(payload: bytes) -> bytes:
     return orjson.dumps({"vars": variables, "terms": list(numbers), "rows": rows})
 
 
+T = TypeVar("T")
+
+
 class KeptSolutions(Result):
     """A SELECT answer as the build kept it (:func:`_compact`): each distinct term once, each
     row the terms' numbers. A table is laid out from the numbers as they are; rdflib's
@@ -453,10 +456,16 @@ class KeptSolutions(Result):
         self.vars = variables
         self.terms = terms
         self.numbered = rows
-        self.bindings = (
-            {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
-            for row in rows
-        )
+        self.bindings = _by_variable(variables, terms, rows)
+
+
+def _by_variable(
+    variables: list[Variable], values: list[T], rows: list[list[int | None]]
+) -> Iterator[dict[Variable, T]]:
+    """Each row of term numbers as a dict from its bound variables to their terms' ``values``
+    (the terms, or what is written of each), in the variables' order."""
+    for row in rows:
+        yield {variables[i]: values[number] for i, number in enumerate(row) if number is not None}
 
 
 def _decode_compact(payload: bytes) -> KeptSolutions:
@@ -964,10 +973,7 @@ def _select_json(result: KeptSolutions) -> bytes:
     answer read from an engine keeps the engine's order, which rdflib's serializer keeps."""
     variables = result.vars or []
     terms = [_term_json(term) for term in result.terms]
-    bindings = [
-        {variables[i]: terms[number] for i, number in enumerate(row) if number is not None}
-        for row in result.numbered
-    ]
+    bindings = list(_by_variable(variables, terms, result.numbered))
     document = {"results": {"bindings": bindings}, "head": {"vars": variables}}
     return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS)
 
