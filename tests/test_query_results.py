@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -160,6 +160,23 @@ def test_any_answer_reads_as_rdflibs_parser_reads_it(rows: list[dict[str, dict[s
     assert serialize_result(_rdflib(payload), "csv") == theirs
     tsv = serialize_result(_rdflib(payload), "tsv")
     assert serialize_result(_decode_compact(_compact(payload)), "tsv") == tsv
+
+
+def test_a_kept_answer_is_written_without_reading_its_rows_as_dicts() -> None:
+    """A table, TSV, CSV and JSON of a kept answer come from its numbers: rdflib's dict per
+    row (here a generator that fails if read) is never made, which is what keeps a large
+    answer fast; the text is still the answer's."""
+    rows = [{"a": {"type": "uri", "value": EXAMPLE + "s"}, "b": {"type": "literal", "value": "1"}}]
+    payload = _answer(["a", "b"], rows)
+
+    def never() -> Iterator[dict[Variable, Identifier]]:
+        raise AssertionError("the rows were read as dicts")
+        yield {}
+
+    for fmt in ("table", "tsv", "csv", "json"):
+        kept = _decode_compact(_compact(payload))
+        kept.bindings = never()
+        assert serialize_result(kept, fmt) == serialize_result(_rdflib(payload), fmt), fmt
 
 
 TERMS_GRAPH = f"""

@@ -45,16 +45,14 @@ def write_index(build: Path, triples: Iterable[ox.Triple], quads: Iterable[ox.Qu
     (the N-Quads dump, whose default graph is part of the union).
 
     Oxigraph's bulk loader takes them from memory, beside the dump writers: 3 s at 100x,
-    where reading the dumps back took 5 s after them. Loaded in two calls (the union, then the
+    where reading the dumps back took 5 s after them. Loaded in two parts (the union, then the
     named graphs) and then optimised: the slowest named queries at 100x take 0.7 s and 2.7 s
-    instead of 1.0 s and 4.7 s without the optimisation, which takes 0.03 s. One call did as
-    well for them but held every statement's encoding at once: the build's peak rose by
-    230 MB.
+    instead of 1.0 s and 4.7 s without the optimisation, which takes 0.03 s.
 
-    Each call is given :data:`LOADED_AT_ONCE` statements at a time: the bulk loader holds
-    what it is given in memory while it sorts it, which at 100x (300,000 statements in the
-    union) was 450 MB at the build's peak, against 120 MB given 100,000 at a time, for 3 s more
-    of a process that shares the machine's cores with the dump writers anyway.
+    Each call of the bulk loader is given :data:`LOADED_AT_ONCE` statements: it holds what it
+    is given in memory while it sorts it, which at 100x (300,000 statements in the union) was
+    450 MB at the build's peak, against 120 MB given 100,000 at a time, for 3 s more of a
+    process that shares the machine's cores with the dump writers anyway.
     """
     path = build / INDEX
     store = ox.Store(str(path))

@@ -419,13 +419,23 @@ def write_answers(build: Path, queries: Iterable[NamedQuery]) -> None:
         partial.replace(target)
 
 
+JsonKey = tuple[object, object, object, object]
+"""A SPARQL JSON term's fields, which the answers read here hold equal when the terms are."""
+
+
+def _json_key(value: Mapping[str, object]) -> JsonKey:
+    """Every field of a SPARQL JSON term that ``parseJsonTerm`` reads (and :func:`_json_term`
+    takes, in this order), so that equal keys always make equal terms."""
+    return (value["type"], value["value"], value.get("datatype"), value.get("xml:lang"))
+
+
 def _compact(payload: bytes) -> bytes:
     """A SELECT answer in SPARQL JSON, kept as each distinct term once and each row as the
     terms' numbers (``null`` unbound): a tenth of the bytes, read without building a dict per
     cell (``facts-from-document`` at 100x: 18.7 MB of JSON)."""
     loaded = orjson.loads(payload)
     variables = loaded["head"]["vars"]
-    numbers: dict[tuple[object, ...], int] = {}
+    numbers: dict[JsonKey, int] = {}
     rows = []
     for binding in loaded["results"]["bindings"]:
         row = []
@@ -434,8 +444,7 @@ def _compact(payload: bytes) -> bytes:
             if value is None:
                 row.append(None)
                 continue
-            key = (value["type"], value["value"], value.get("datatype"), value.get("xml:lang"))
-            row.append(numbers.setdefault(key, len(numbers)))
+            row.append(numbers.setdefault(_json_key(value), len(numbers)))
         rows.append(row)
     return orjson.dumps({"vars": variables, "terms": list(numbers), "rows": rows})
 
@@ -756,7 +765,7 @@ def _decode_solutions(payload: bytes) -> Result:
         return answer
     if "results" not in loaded:
         raise ValueError("neither 'boolean' nor 'results' in the SPARQL JSON answer")
-    terms: dict[tuple[object, object, object, object], Identifier] = {}
+    terms: dict[JsonKey, Identifier] = {}
     variables: dict[str, Variable] = {}
     rows: list[Mapping[Variable, Identifier]] = []
     for binding in loaded["results"]["bindings"]:
@@ -764,8 +773,7 @@ def _decode_solutions(payload: bytes) -> Result:
             raise ValueError(f"a solution is not a JSON object: {binding!r:.80}")
         row: dict[Variable, Identifier] = {}
         for name, value in binding.items():
-            # Every field parseJsonTerm reads, so equal keys always make equal terms.
-            key = (value["type"], value["value"], value.get("datatype"), value.get("xml:lang"))
+            key = _json_key(value)
             if key[0] not in _JSON_TERM_TYPES:
                 raise ValueError(f"{key[0]!r:.80} is not a SPARQL JSON term type")
             term = terms.get(key)
