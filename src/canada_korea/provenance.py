@@ -25,7 +25,7 @@ from rdflib import BNode, Dataset, Graph, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .load import NamedQuad, add_quads, collection_paused, rdflib_quads
+from .load import NamedQuad, add_quads, collection_paused
 from .namespaces import CK, CKR, GEO, new_dataset, new_graph
 
 EDITORIAL_PREDICATES = frozenset(
@@ -395,17 +395,6 @@ def published_statements(quads: list[ox.Quad]) -> list[ox.Quad]:
         if (s, graph) not in stated
     ]
     return quads + derived
-
-
-@collection_paused()
-def published_union(quads: list[ox.Quad], made: dict[object, Node] | None = None) -> Graph:
-    """:func:`union` of the sources as the build reads them (``load.read_sources``): every
-    published statement's triple, in rdflib's terms (those in ``made`` reused, see
-    ``load.rdflib_quads``)."""
-    graph = new_graph()
-    for s, p, o, _graph in rdflib_quads(published_statements(quads), made):
-        graph.add((s, p, o))
-    return graph
 
 
 _TYPE = ox.NamedNode(str(RDF.type))
