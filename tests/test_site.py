@@ -277,12 +277,12 @@ def test_a_build_without_readable_fingerprints_renders_every_page(tmp_path: Path
 
 
 def test_a_values_repr_names_every_field_as_dataclasses_write_it() -> None:
-    """A page's fingerprint is the repr of its values, which Value and Source write by hand
-    (faster than dataclasses' own): a field left out of it would let a page whose value changed
-    be reused from the build before."""
+    """A page's fingerprint is the repr of its values, which Value, Source and Row write by
+    hand (faster than dataclasses' own): a field left out of it would let a page whose value
+    changed be reused from the build before."""
     from dataclasses import fields, is_dataclass
 
-    from canada_korea.serve.pages import Source, Value
+    from canada_korea.serve.pages import Row, Source, Value
 
     def generic(value: object) -> str:
         """The repr dataclasses would write."""
@@ -291,6 +291,8 @@ def test_a_values_repr_names_every_field_as_dataclasses_write_it() -> None:
             return f"{type(value).__qualname__}({shown})"
         if isinstance(value, tuple):
             return "(" + ", ".join(map(generic, value)) + ("," if len(value) == 1 else "") + ")"
+        if isinstance(value, list):
+            return "[" + ", ".join(map(generic, value)) + "]"
         return repr(value)
 
     section = Value("Section 2", href="s.html", lang="fr", title="ckr:s", data=True)
@@ -300,6 +302,8 @@ def test_a_values_repr_names_every_field_as_dataclasses_write_it() -> None:
     assert repr(source) == generic(source)
     assert repr(value) == generic(value)
     assert repr(Value("plain")) == generic(Value("plain"))
+    row = Row(inference, [value, Value("plain")])
+    assert repr(row) == generic(row)
 
 
 def test_pages_link_resources_by_their_iri(site: Path) -> None:

@@ -190,8 +190,7 @@ def _link_files(source: Path, target: Path, names: list[str]) -> bool:
     linked = []
     try:
         for name in names:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            os.link(source / name, target / name)
+            _in_folder(partial(os.link, source / name, target / name), target / name)
             linked.append(target / name)
     except OSError:
         for path in linked:
@@ -208,8 +207,18 @@ def _page_file(path: str, lang: str) -> str:
 
 def _write(site: Path, path: str, lang: str, html: str) -> None:
     target = site / _page_file(path, lang)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, "utf-8")
+    _in_folder(partial(target.write_text, html, "utf-8"), target)
+
+
+def _in_folder(make: Callable[[], object], target: Path) -> None:
+    """``make`` the file ``target`` (write or link it), making its folder first only when it is
+    missing: the folder of a page almost always exists, and making sure of it first was a
+    system call for each of the site's files (325,000 at 100x)."""
+    try:
+        make()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        make()
 
 
 def _copy_files(dist: Path, target: Path) -> None:

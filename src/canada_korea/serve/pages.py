@@ -246,6 +246,11 @@ class Row:
     prop: Value
     values: list[Value]
 
+    def __repr__(self) -> str:
+        # As dataclasses write it, without their guard against cycles (see Value): a page's
+        # fingerprint holds a row per property.
+        return f"Row(prop={self.prop!r}, values={self.values!r})"
+
 
 @dataclass(frozen=True)
 class ChangeRow:
