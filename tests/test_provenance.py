@@ -125,10 +125,10 @@ def test_statements_in_rdflibs_terms_share_each_term(project: Project) -> None:
 def test_the_checks_of_the_sources_as_read_are_those_of_rdflibs_dataset(
     cases: bool, scratch: Project, shapes_graph: Graph
 ) -> None:
-    """The build's checks read the statements as Oxigraph read them (the shapes engine as
-    N-Triples): the same graph, and the same findings, as from rdflib's dataset (with every
-    crafted case of the model's rules and of the shapes among the data, the same
-    violations)."""
+    """The build's checks read the statements as Oxigraph read them (the shapes engine their
+    terms encoded as it encodes a graph's): the same graph, and the same findings, as from
+    rdflib's dataset (with every crafted case of the model's rules and of the shapes among the
+    data, the same violations)."""
     if cases:
         for case in sorted((CASES / "model").glob("*.trig")):
             (scratch.data_dir / f"zz-{case.name}").write_bytes(case.read_bytes())

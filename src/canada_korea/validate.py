@@ -153,30 +153,47 @@ def shacl_engine() -> Callable[..., tuple[bool, Graph, str]]:
 def check_sources(sources: list[ox.Quad], shapes: Graph) -> ValidationResult:
     """:func:`check_dataset` on the sources as the build reads them (``load.read_sources``):
     the build runs this in a process of its own while it writes the dumps and the site. No
-    rdflib graph is built, which at 100x took 6 s and 700 MB for the dataset, 5 s for the
-    union graph: the model's rules read the statements as a list in rdflib's terms
-    (``provenance.quad_problems``), the shapes engine reads the published statements
-    (``provenance.published_statements``) written as N-Triples by Oxigraph, in a quarter of a
-    second, where it took 4 s to read rdflib's union graph term by term; the check for
-    undefined terms reads the same statements in rdflib's terms, each term made once."""
+    rdflib graph is built, which at 100x took 6 s and 700 MB for the dataset, 5 s and 350 MB
+    for the union graph: the model's rules read the statements as a list in rdflib's terms
+    (``provenance.quad_problems``), the shapes engine and the check for undefined terms the
+    distinct triples of the published statements (``provenance.published_statements``), each
+    term made once for all of them."""
     made: dict[object, Node] = {}
     problems = quad_problems(list(rdflib_quads(sources, made)))
-    published = published_statements(sources)
-    triples = {(s, p, o) for s, p, o, _graph in rdflib_quads(published, made)}
+    # Shared terms, so distinct by identity: hashing rdflib's terms is Python code.
+    triples = list(
+        {
+            (id(s), id(p), id(o)): (s, p, o)
+            for s, p, o, _graph in rdflib_quads(published_statements(sources), made)
+        }.values()
+    )
     names = new_graph()
-    result = _validated(_ntriples_input(published, names), triples, names, shapes)
+    result = _validated(_shacl_input(triples, names), triples, names, shapes)
     return _checked(result, names, problems)
 
 
-def _ntriples_input(statements: list[ox.Quad], names: Graph) -> object:
-    """The triples of ``statements`` as pyshacl-turbo reads a data graph without parsing it
-    into rdflib: N-Triples text and the prefixes for its report (what it makes of a pyoxigraph
-    store, whose text it reads in another way, one that takes ``"CAD"`` in the data for
-    another term than ``"CAD"`` in the shapes)."""
+def _shacl_input(triples: list[Triple], names: Graph) -> object:
+    """``triples`` as pyshacl-turbo reads a data graph, without a graph to read them from:
+    each distinct term once (found by identity: ``triples`` share their terms), each triple as
+    the numbers of its terms. pyshacl-turbo encodes an rdflib graph so, term by term, which
+    took 4 s at 100x; here 0.5 s. (Its other inputs do not serve: N-Triples text held 200 MB
+    at 100x, and a pyoxigraph store is read as typing a plain literal ``xsd:string``, which
+    then differs from a plain literal in the shapes.)"""
     from pyshacl_turbo.rdf import Input
+    from pyshacl_turbo.term_input import _TermBatch
 
-    text = ox.serialize((quad.triple for quad in statements), format=ox.RdfFormat.N_TRIPLES)
-    return Input(text.decode("utf-8"), "nt", None, {}, dict(names.namespaces()))
+    blank_nodes: dict[str, BNode] = {}
+    batch = _TermBatch(blank_nodes)
+    numbers: dict[int, int] = {}
+
+    def number(term: Node) -> int:
+        found = numbers.get(id(term))
+        if found is None:
+            found = numbers[id(term)] = batch.intern(term)
+        return found  # type: ignore[no-any-return]
+
+    encoded = [(number(s), number(p), number(o), None) for s, p, o in triples]
+    return Input((batch.records, encoded), "terms", None, blank_nodes, dict(names.namespaces()))
 
 
 @collection_paused()
