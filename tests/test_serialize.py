@@ -211,6 +211,43 @@ def test_lines_are_sorted_as_with_their_line_breaks(statements: list[str]) -> No
     assert _sorted_lines(text) == expected
 
 
+_IRIS = st.sampled_from(["http://x/a", "http://x/a/b", "http://x/ab", "http://x/a#"])
+_OX_TERMS = st.one_of(
+    _IRIS.map(ox.NamedNode),
+    st.sampled_from(["b", "b1", "c"]).map(ox.BlankNode),
+    st.text(alphabet='a\x00\x01 é\n"', max_size=4).map(ox.Literal),
+)
+_QUADS = st.lists(
+    st.builds(
+        ox.Quad,
+        st.one_of(_IRIS.map(ox.NamedNode), st.sampled_from(["b", "b1"]).map(ox.BlankNode)),
+        st.one_of(_IRIS, st.just(str(RDF.type))).map(ox.NamedNode),
+        _OX_TERMS,
+        st.one_of(st.just(ox.DefaultGraph()), _IRIS.map(ox.NamedNode)),
+    ),
+    max_size=12,
+)
+
+
+@given(_QUADS)
+def test_the_dumps_order_is_the_order_of_its_parts(quads: list[ox.Quad]) -> None:
+    """:func:`quad_order` is one string, that sorts as the tuple of the graph, the subject, the
+    predicate (``rdf:type`` first) and the object would: with IRIs that begin others, blank
+    nodes, and literals holding NUL and line breaks."""
+
+    def parts(quad: ox.Quad) -> tuple[str, ...]:
+        graph, predicate = quad.graph_name, quad.predicate
+        return (
+            "" if isinstance(graph, ox.DefaultGraph) else graph.value,
+            quad.subject.value,
+            "" if predicate.value == str(RDF.type) else predicate.value,
+            str(quad.object),
+        )
+
+    assert sorted(quads, key=quad_order) == sorted(quads, key=parts)
+    assert sorted(quads, key=triple_order) == sorted(quads, key=lambda q: parts(q)[1:])
+
+
 # --- JSON-LD ----------------------------------------------------------------------------------
 
 
