@@ -311,8 +311,10 @@ def used_prefixes(
             iris.add(term.datatype.value)
         if isinstance(statement, ox.Quad) and isinstance(statement.graph_name, ox.NamedNode):
             iris.add(statement.graph_name.value)
+    # Each namespace is looked for once among all the IRIs, each after a line break (which no
+    # IRI holds): in C, where testing every IRI against every namespace in Python was a third
+    # of writing a resource's documents.
+    written = "\n" + "\n".join(iris) if iris else ""
     return {
-        prefix: namespace
-        for prefix, namespace in prefixes.items()
-        if any(iri.startswith(namespace) for iri in iris)
+        prefix: namespace for prefix, namespace in prefixes.items() if f"\n{namespace}" in written
     }
