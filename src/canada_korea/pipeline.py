@@ -98,7 +98,7 @@ def _build_locked(
 ) -> BuildReport:
     """The build, with the graph checked in a forked process while this one writes the dumps,
     the index and the site into a staging folder from the same graph: at 10x the checks take
-    1.5 s, at 100x 16 s, that the build used to wait for. Nothing is published until they
+    1.5 s, at 100x 12 s, that the build used to wait for. Nothing is published until they
     pass; the staging folder is removed as soon as they fail.
 
     Python's cyclic garbage collector is paused throughout, in this process and in every one

@@ -15,10 +15,10 @@ on every crafted bad case, full and focused (``tests/test_shapes.py`` keeps that
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
@@ -33,6 +33,9 @@ from .provenance import (
     quad_problems,
     union,
 )
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 Triple = tuple[Node, Node, Node]
 
@@ -117,14 +120,14 @@ def validate_graph(
 
 def _validated(
     shacl_data: object,
-    triples: Iterable[Triple],
+    triples: Collection[Triple],
     names: Graph,
     shapes: Graph,
     focus: set[Node] | None = None,
 ) -> ValidationResult:
     """The shapes' findings on ``shacl_data`` (what the SHACL engine reads: a graph, or the
-    statements already written as N-Triples) and the undefined terms among ``triples`` (the
-    same statements in rdflib's terms), terms shown with the prefixes of ``names``."""
+    same statements encoded as it reads them, see :func:`_shacl_input`) and the undefined
+    terms among ``triples``, terms shown with the prefixes of ``names``."""
     _conforms, report, _text = shacl_engine()(
         shacl_data,
         shacl_graph=shapes,
@@ -375,7 +378,7 @@ def _entry(
 
 
 def undefined_terms(
-    triples: Iterable[Triple], names: Graph, focus: set[Node] | None = None
+    triples: Collection[Triple], names: Graph, focus: set[Node] | None = None
 ) -> list[Entry]:
     """Terms from the ontology's namespace that the ontology does not define: almost always typos.
 
