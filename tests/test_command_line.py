@@ -8,8 +8,10 @@ import csv
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from importlib import metadata
 from pathlib import Path
@@ -126,7 +128,9 @@ def test_ctrl_c_in_a_finalizer_leaves_the_one_line_alone(
 ) -> None:
     """A Ctrl-C Python cannot raise (it landed in a ``__del__``) prints nothing of its own; the
     one that stops the command prints its one line; any other error in a finalizer is still
-    reported as Python reports it."""
+    reported as Python reports it, until Ctrl-C has reached the process: what a finalizer
+    raises then comes of an object the interrupt left half-made (multiprocessing's
+    ``Finalize`` without its key, at exit), and the one line says all."""
     from canada_korea import cli
 
     def interrupted(_argv: object = None) -> int:
@@ -136,11 +140,29 @@ def test_ctrl_c_in_a_finalizer_leaves_the_one_line_alone(
 
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     monkeypatch.setattr(cli, "main", interrupted)
-    with pytest.raises(SystemExit) as stopped:
-        cli.run()
+    monkeypatch.setattr(cli, "_INTERRUPTED", threading.Event())
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.run()
+        assert signal.getsignal(signal.SIGINT) is cli._interrupt
+        _Finalized(AttributeError("'Finalize' object has no attribute '_key'"))
+    finally:
+        signal.signal(signal.SIGINT, handler)
     err = capsys.readouterr().err
     assert stopped.value.code == 130
     assert err.startswith("Exception ignored in: <function _Finalized.__del__")
     assert "ValueError: a finalizer's own bug" in err
-    assert "KeyboardInterrupt" not in err
+    assert "KeyboardInterrupt" not in err and "AttributeError" not in err
     assert err.endswith("\nInterrupted.\n")
+
+
+def test_ctrl_c_is_remembered_by_the_process_it_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's Ctrl-C handler raises Python's KeyboardInterrupt, as the default
+    one does, having noted first that the process was interrupted."""
+    from canada_korea import cli
+
+    monkeypatch.setattr(cli, "_INTERRUPTED", threading.Event())
+    with pytest.raises(KeyboardInterrupt):
+        cli._interrupt(signal.SIGINT, None)
+    assert cli._INTERRUPTED.is_set()

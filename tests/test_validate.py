@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 import canada_korea
 from canada_korea.cli import main
@@ -342,10 +342,28 @@ def test_a_datatype_that_is_not_an_iri_is_refused(
     assert main(["--project", str(project.root), "validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {path}:9:13: invalid IRI")
-    assert "/<xsd:gYear" in err
+    assert "/<xsd:gYea" in err  # the IRI as resolved, cut at 80 characters
     graph = Graph()
     graph.add((CKR["csp"], CK.date, Literal("2022-09", datatype=URIRef("xsd gYearMonth"))))
     with pytest.raises(CanadaKoreaError, match="invalid IRI"):
+        canada_korea.validate(graph, project=project)
+
+
+def test_a_language_tag_that_is_not_bcp_47_is_refused(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``@n`` is a language tag by Turtle's grammar but none by BCP 47, which the SHACL engine
+    refuses (found by hypothesis): from a file with where it is, from a graph."""
+    path = tmp_path / "language.ttl"
+    path.write_text(
+        f'@prefix rdfs: <{RDFS}> .\n<{CKR}csp>\n    rdfs:label "partenariat"@N .\n', "utf-8"
+    )
+    assert main(["--project", str(project.root), "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'Error: {path}:3:29: invalid language tag "N"')
+    graph = Graph()
+    graph.add((CKR["csp"], RDFS.label, Literal("partenariat", lang="n")))
+    with pytest.raises(CanadaKoreaError, match="invalid language tag"):
         canada_korea.validate(graph, project=project)
 
 

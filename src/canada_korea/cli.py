@@ -13,8 +13,10 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -648,6 +650,7 @@ def run() -> None:
     """Console-script entry point; a reader that stops early (``| head``) ends it quietly, and
     Ctrl-C with one line (a build interrupted publishes nothing: see ``pipeline.build``)."""
     sys.unraisablehook = _quiet_interrupt
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         code = main()
         sys.stdout.flush()
@@ -655,16 +658,30 @@ def run() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_OK
     except KeyboardInterrupt:
+        _INTERRUPTED.set()
         print("Interrupted.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     sys.exit(code)
 
 
-def _quiet_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
-    """Say nothing of a Ctrl-C that lands in a finalizer (a ``__del__``, a weakref callback).
+_INTERRUPTED = threading.Event()
+"""Set once Ctrl-C has reached this process (the build's processes inherit it at fork)."""
 
-    Python cannot raise it there, so it prints the start of a report instead, which ran into
-    the one line "Interrupted." on a shared stderr. The build's processes inherit this hook
-    at fork; each other process Ctrl-C reached still stops, and the build with it."""
-    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+
+def _interrupt(_signum: int, _frame: object) -> NoReturn:
+    """Python's own Ctrl-C (a KeyboardInterrupt), remembered first: see :func:`_quiet_interrupt`."""
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+def _quiet_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
+    """Say nothing of a Ctrl-C that lands in a finalizer (a ``__del__``, a weakref callback),
+    nor of what finalizers raise once Ctrl-C has reached the process.
+
+    Python cannot raise a Ctrl-C there, so it prints the start of a report instead, which ran
+    into the one line "Interrupted." on a shared stderr. And a Ctrl-C that stopped an object
+    half-made leaves it to fail when it is finalized: multiprocessing's ``Finalize`` stopped
+    before it had its key raised AttributeError at exit. The build's processes inherit this
+    hook at fork; each other process Ctrl-C reached still stops, and the build with it."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt) and not _INTERRUPTED.is_set():
         sys.__unraisablehook__(unraisable)

@@ -719,7 +719,21 @@ def refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
     """Refuse IRIs with spaces, quotes, brackets or control characters, and IRIs that are not
     absolute (``://host/x``, left by a JSON-LD prefix without a scheme), literals' datatypes
     among them: pointing at the text where it shows them, as Oxigraph and the SHACL engine
-    would refuse them later, mid-check. Raises :class:`SourceSyntaxError`."""
+    would refuse them later, mid-check; and language tags that are no BCP 47 tag (``@n``,
+    which Turtle's grammar allows and the SHACL engine refuses). Raises
+    :class:`SourceSyntaxError`."""
+    for tag in sorted({o.language for _s, _p, o in graph if isinstance(o, Literal)} - {None}):
+        try:
+            ox.Literal("", language=tag)
+        except ValueError as error:
+            written = re.search(f"@{re.escape(tag)}", text, re.IGNORECASE)
+            at = written.start() if written else -1
+            raise _error_at(
+                path,
+                text,
+                at,
+                f"invalid language tag {json.dumps(tag)[:80]}: {_excerpt(str(error))}",
+            ) from error
     iris = {
         term.datatype if isinstance(term, Literal) else term
         for triple in graph
