@@ -518,7 +518,8 @@ def test_ctrl_c_stops_a_build_with_one_line_and_publishes_nothing(scratch: Proje
             break
     assert (process.returncode, err.decode()) == (130, "Interrupted.\n")
     assert _dist_bytes(scratch) == before
-    assert _folders(builds) == published
+    # No staging folder is left; the build's pruning may have removed an old build meanwhile.
+    assert _folders(builds) <= published
 
 
 def _folders(path: Path) -> set[Path]:

@@ -145,7 +145,7 @@ def test_ctrl_c_in_a_finalizer_leaves_the_one_line_alone(
     try:
         with pytest.raises(SystemExit) as stopped:
             cli.run()
-        assert signal.getsignal(signal.SIGINT) is cli._interrupt
+        assert signal.getsignal(signal.SIGINT).func is cli._interrupt  # type: ignore[union-attr]
         _Finalized(AttributeError("'Finalize' object has no attribute '_key'"))
     finally:
         signal.signal(signal.SIGINT, handler)
@@ -159,10 +159,20 @@ def test_ctrl_c_in_a_finalizer_leaves_the_one_line_alone(
 
 def test_ctrl_c_is_remembered_by_the_process_it_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command line's Ctrl-C handler raises Python's KeyboardInterrupt, as the default
-    one does, having noted first that the process was interrupted."""
+    one does, having noted first that the process was interrupted; in a process the command
+    forked, it ends that process at once with the shell's code for Ctrl-C."""
     from canada_korea import cli
 
     monkeypatch.setattr(cli, "_INTERRUPTED", threading.Event())
     with pytest.raises(KeyboardInterrupt):
-        cli._interrupt(signal.SIGINT, None)
+        cli._interrupt(os.getpid(), signal.SIGINT, None)
     assert cli._INTERRUPTED.is_set()
+    command = os.getpid()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the forked process
+        try:
+            cli._interrupt(command, signal.SIGINT, None)
+        finally:
+            os._exit(1)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 130

@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -650,7 +651,7 @@ def run() -> None:
     """Console-script entry point; a reader that stops early (``| head``) ends it quietly, and
     Ctrl-C with one line (a build interrupted publishes nothing: see ``pipeline.build``)."""
     sys.unraisablehook = _quiet_interrupt
-    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGINT, partial(_interrupt, os.getpid()))
     try:
         code = main()
         sys.stdout.flush()
@@ -668,8 +669,17 @@ _INTERRUPTED = threading.Event()
 """Set once Ctrl-C has reached this process (the build's processes inherit it at fork)."""
 
 
-def _interrupt(_signum: int, _frame: object) -> NoReturn:
-    """Python's own Ctrl-C (a KeyboardInterrupt), remembered first: see :func:`_quiet_interrupt`."""
+def _interrupt(command: int, _signum: int, _frame: object) -> NoReturn:
+    """Python's own Ctrl-C (a KeyboardInterrupt), remembered first (see
+    :func:`_quiet_interrupt`), in the command's process (``command``, its pid).
+
+    A process the command forked (the build's checks, writers and pruning) ends at once with
+    the shell's code for Ctrl-C instead: the command, which Ctrl-C reaches too, stops them all
+    and removes what they wrote. Raised in such a process, a KeyboardInterrupt could land
+    before the process had a chance to catch it (multiprocessing's start-up), which then
+    ended with code 1 and a traceback, and the build with an internal error."""
+    if os.getpid() != command:
+        os._exit(EXIT_INTERRUPTED)
     _INTERRUPTED.set()
     raise KeyboardInterrupt
 
