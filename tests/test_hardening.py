@@ -13,6 +13,8 @@ import re
 import socket
 import threading
 import time
+import uuid
+import weakref
 from collections.abc import Iterator
 
 import markupsafe
@@ -224,6 +226,17 @@ def test_a_template_prints_hostile_text_escaped_once() -> None:
         '<a href="javascript:&#34;x&#34;" title="&#39;t&#39;" lang="&#34;en&#34;" class="data">'
         f"{escaped}</a>"
     )
+
+
+def test_a_value_shown_on_a_page_is_not_kept() -> None:
+    """The server shows every value of a SPARQL answer as HTML in its own process: none may
+    stay in memory after its page, or a client asking for new values grows it for ever."""
+    value = pages.Value(f"answer {uuid.uuid4()}", href="https://example.org/", data=True)
+    kept = weakref.ref(value)
+    assert "https://example.org/" in pages.value_html(value)
+    assert pages.cited_html(value, pages.MESSAGES["en"]).startswith("<a ")
+    del value
+    assert kept() is None
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cached_property
 from html import escape
 from typing import Any
 
@@ -385,12 +385,15 @@ class _Template(Template):
         return template
 
 
-@cache
 def value_html(v: Value | None) -> Markup:
     """One value as the pages show it: a link, a ``<time>`` or a ``<span>``, with its title,
-    language and data mark. Written here with f-strings over ``escape`` rather than as a
+    language and data mark. Written here with f-strings over :func:`escaped` rather than as a
     template macro or ``Markup.format``: pages call it tens of thousands of times per build,
-    and both cost several times this (the bytes are the same)."""
+    and both cost several times this (the bytes are the same).
+
+    Nothing is remembered: the server renders every value of a SPARQL answer through this
+    function, so a cache of them grew with every answer for as long as the server ran; and a
+    build, which renders each page once, was no faster with one."""
     if v is None:
         return Markup("")
     title = f' title="{escaped(v.title)}"' if v.title else ""
