@@ -143,16 +143,19 @@ def write_dumps(
     this process does ``alongside`` first (the build's index, from the same statements)."""
     triples, quads = published.triples, published.quads
     prefixes = dict(PREFIXES)
+    # The costliest first, so that no core is left idle while another writes a large dump
+    # at the end: at 100x TriG 3.7 s, Turtle 3.4 s, JSON-LD 2.9 s, N-Quads 1.6 s, N-Triples
+    # 1.4 s (in the order trig, nq, ttl, nt, jsonld, one core idled 2.3 s at the end).
     writers: list[tuple[str, str, Callable[[], bytes]]] = [
         ("canada-korea.trig", "trig", lambda: trig(sorted(quads, key=quad_order), prefixes)),
-        ("canada-korea.nq", "nquads", lambda: nquads(quads)),
         (
             "canada-korea.ttl",
             "turtle",
             lambda: turtle(sorted(triples, key=triple_order), prefixes),
         ),
-        ("canada-korea.nt", "nt", lambda: ntriples(triples)),
         ("canada-korea.jsonld", "json-ld", lambda: jsonld(triples, prefixes)),
+        ("canada-korea.nq", "nquads", lambda: nquads(quads)),
+        ("canada-korea.nt", "nt", lambda: ntriples(triples)),
         ("context.jsonld", "json-ld", lambda: json_bytes(jsonld_context())),
         ("ontology.ttl", "turtle", lambda: _versioned_ontology(project, edition.version)),
         ("shapes.ttl", "turtle", lambda: _concatenate(project.shapes_dir.glob("*.ttl"))),
