@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pyoxigraph as ox
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -27,7 +30,7 @@ from canada_korea.pipeline import BuildReport, build
 from canada_korea.query import named_queries
 from canada_korea.serve.app import Settings, create_app
 from canada_korea.serve.description import describe
-from canada_korea.serve.pages import page_path
+from canada_korea.serve.pages import Page, Row, Source, Value, page_path
 from canada_korea.serve.publication import LANGUAGES, Publication
 from canada_korea.site import FINGERPRINTS
 
@@ -276,34 +279,74 @@ def test_a_build_without_readable_fingerprints_renders_every_page(tmp_path: Path
     assert dict(_files(second / "site")) == dict(_files(first / "site"))
 
 
-def test_a_values_repr_names_every_field_as_dataclasses_write_it() -> None:
-    """A page's fingerprint is the repr of its values, which Value, Source and Row write by
-    hand (faster than dataclasses' own): a field left out of it would let a page whose value
-    changed be reused from the build before."""
-    from dataclasses import fields, is_dataclass
+_TEXT = st.one_of(st.none(), st.sampled_from(["", "a", "A", "b", "1", "<b>", "la Corée"]))
+_LEAF = st.builds(
+    Value,
+    text=st.sampled_from(["", "a", "b", "12", "<i>", "한국"]),
+    href=_TEXT,
+    lang=st.sampled_from([None, "en", "fr", "ko"]),
+    title=_TEXT,
+    datetime=st.sampled_from([None, "2024", "2024-01-02"]),
+    data=st.booleans(),
+)
+_VALUES = st.recursive(
+    _LEAF,
+    lambda inner: st.builds(
+        Value,
+        text=st.sampled_from(["a", "b"]),
+        sources=st.lists(st.builds(Source, inner, inner), max_size=2).map(tuple),
+        inferences=st.lists(inner, max_size=2).map(tuple),
+        data=st.booleans(),
+    ),
+    max_leaves=6,
+)
 
-    from canada_korea.serve.pages import Row, Source, Value
 
-    def generic(value: object) -> str:
-        """The repr dataclasses would write."""
-        if is_dataclass(value):
-            shown = ", ".join(f"{f.name}={generic(getattr(value, f.name))}" for f in fields(value))
-            return f"{type(value).__qualname__}({shown})"
-        if isinstance(value, tuple):
-            return "(" + ", ".join(map(generic, value)) + ("," if len(value) == 1 else "") + ")"
-        if isinstance(value, list):
-            return "[" + ", ".join(map(generic, value)) + "]"
-        return repr(value)
+_FIELDS = {
+    "text": st.sampled_from(["", "a", "b", "12", "<i>", "한국"]),
+    "href": _TEXT,
+    "lang": st.sampled_from([None, "en", "fr", "ko"]),
+    "title": _TEXT,
+    "datetime": st.sampled_from([None, "2024", "2024-01-02"]),
+    "data": st.booleans(),
+}
 
-    section = Value("Section 2", href="s.html", lang="fr", title="ckr:s", data=True)
-    source = Source(Value("Document", href="d.html"), section)
-    inference = Value("Inference", href="i.html")
-    value = Value("12", "x.html", "ko", "xsd:integer", "2024-01-02", (source,), (inference,), True)
-    assert repr(source) == generic(source)
-    assert repr(value) == generic(value)
-    assert repr(Value("plain")) == generic(Value("plain"))
-    row = Row(inference, [value, Value("plain")])
-    assert repr(row) == generic(row)
+
+def _changed(value: Value, data: st.DataObject) -> Value:
+    """``value`` with one field changed, here or in one of the values it holds."""
+    inner = [
+        ("sources", i, part) for i in range(len(value.sources)) for part in ("document", "section")
+    ]
+    inner += [("inferences", i, None) for i in range(len(value.inferences))]
+    where = data.draw(st.sampled_from([*_FIELDS, *inner]))
+    if isinstance(where, str):
+        new = data.draw(_FIELDS[where].filter(lambda x: x != getattr(value, where)))
+        return replace(value, **{where: new})
+    name, index, part = where
+    held = list(getattr(value, name))
+    if part is None:
+        held[index] = _changed(held[index], data)
+    else:
+        held[index] = replace(held[index], **{part: _changed(getattr(held[index], part), data)})
+    return replace(value, **{name: tuple(held)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_VALUES, min_size=1, max_size=3), data=st.data())
+def test_a_pages_fingerprint_changes_with_any_field_of_any_value(
+    values: list[Value], data: st.DataObject
+) -> None:
+    """A page whose values differ in any field of any value, source or row has another
+    fingerprint, and equal values give the same one: a field the fingerprint left out would
+    let the next build reuse a page whose value changed."""
+
+    def page(values: list[Value]) -> Page:
+        return Page("resource.html", {"title": "t", "rows": [Row(values[0], values)]})
+
+    index = data.draw(st.integers(0, len(values) - 1))
+    changed = [*values[:index], _changed(values[index], data), *values[index + 1 :]]
+    assert page(changed).fingerprint() != page(values).fingerprint()
+    assert page(list(values)).fingerprint() == page(values).fingerprint()
 
 
 def test_pages_link_resources_by_their_iri(site: Path) -> None:

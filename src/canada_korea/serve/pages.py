@@ -28,6 +28,7 @@ from functools import cached_property
 from html import escape
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup, _escape_inner
@@ -149,10 +150,6 @@ class Source:
     document: Value
     section: Value
 
-    def __repr__(self) -> str:
-        # As dataclasses write it, but without their guard against cycles (see Value).
-        return f"Source(document={self.document!r}, section={self.section!r})"
-
 
 @dataclass(frozen=True)
 class Value:
@@ -171,16 +168,6 @@ class Value:
     inferences: tuple[Value, ...] = ()
     data: bool = False
 
-    def __repr__(self) -> str:
-        # The text dataclasses write, without the guard against cycles they wrap it in (a
-        # frozen value holds none): a page's fingerprint is the repr of its dozens of values,
-        # and the guard took most of that time. A test keeps it equal to theirs.
-        return (
-            f"Value(text={self.text!r}, href={self.href!r}, lang={self.lang!r}, "
-            f"title={self.title!r}, datetime={self.datetime!r}, sources={self.sources!r}, "
-            f"inferences={self.inferences!r}, data={self.data!r})"
-        )
-
 
 _DERIVED = frozenset({"t", "header", "footer"})
 """What a page's other values decide (see :meth:`Page.fingerprint`)."""
@@ -198,10 +185,14 @@ class Page:
     def fingerprint(self) -> str:
         """A digest of the template's name and the values (the interface strings ``t``, the
         header and the footer are left out: the page's language, links and the code decide
-        them)."""
+        them).
+
+        The values are written as JSON by orjson, each dataclass as an object of its attributes:
+        in half the time of their repr (a site fingerprints 160,000 pages at 100x). A value
+        orjson cannot write stops the build with a TypeError rather than going unseen."""
         shown = {key: value for key, value in self.context.items() if key not in _DERIVED}
-        text = f"{self.template}\n{shown!r}"
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        text = orjson.dumps([self.template, shown])
+        return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -244,11 +235,6 @@ class Row:
 
     prop: Value
     values: list[Value]
-
-    def __repr__(self) -> str:
-        # As dataclasses write it, without their guard against cycles (see Value): a page's
-        # fingerprint holds a row per property.
-        return f"Row(prop={self.prop!r}, values={self.values!r})"
 
 
 @dataclass(frozen=True)
