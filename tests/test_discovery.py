@@ -9,18 +9,25 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from canada_korea.load import Project
 from canada_korea.pipeline import BuildReport
+from canada_korea.query import named_queries
 from canada_korea.serve.app import Settings, create_app
+from canada_korea.serve.publication import Publication
 
 from .conftest import ROOT
 
 BASE = "https://w3id.org/canada-korea/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_G_YEAR = ox.NamedNode(f"{XSD}gYear")
+XSD_G_MONTH_DAY = ox.NamedNode(f"{XSD}gMonthDay")
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +131,45 @@ def test_static_site_has_sitemap_robots_and_favicon(built: BuildReport) -> None:
     site: Path = built.dist / "site"
     assert (site / "robots.txt").is_file()
     assert (site / "static" / "favicon.svg").is_file()
+
+
+def test_the_temporal_coverage_spans_the_timelines_years(built_project: Project) -> None:
+    """The schema.org markup's first and last year are the timeline's, asked of the store as
+    two numbers (the timeline itself is not built for the landing page)."""
+    publication = Publication(built_project.dist_dir, named_queries(built_project), index=True)
+    years = sorted(e.date.value[:4] for e in publication.timeline if e.date.value[:1] != "-")
+    assert publication.temporal_coverage == (years[0], years[-1])
+
+
+@pytest.mark.parametrize(
+    ("dates", "coverage"),
+    [
+        ([], None),
+        ([ox.Literal("-0100", datatype=XSD_G_YEAR)], None),
+        ([ox.Literal("--06-25", datatype=XSD_G_MONTH_DAY)], None),
+        (
+            [
+                ox.Literal("1950-06-25", datatype=ox.NamedNode(f"{XSD}date")),
+                ox.Literal("--07-27", datatype=XSD_G_MONTH_DAY),
+                ox.Literal("2024", datatype=XSD_G_YEAR),
+                ox.Literal("-0100", datatype=XSD_G_YEAR),
+            ],
+            ("1950", "2024"),
+        ),
+    ],
+)
+def test_the_temporal_coverage_leaves_out_what_has_no_year_of_the_common_era(
+    dates: list[ox.Literal], coverage: tuple[str, str] | None
+) -> None:
+    """A yearly day (``xsd:gMonthDay``) and a year before the common era are no bound of it,
+    and a graph with nothing dated has none (the markup then leaves it out)."""
+    store = ox.Store()
+    event = ox.NamedNode(f"{BASE}def/Event")
+    for number, date in enumerate(dates):
+        thing = ox.NamedNode(f"{BASE}id/event-{number}")
+        store.add(ox.Quad(thing, ox.NamedNode(f"{RDF}type"), event))
+        store.add(ox.Quad(thing, ox.NamedNode(f"{BASE}def/date"), date))
+    publication = Publication(
+        None, [], store=store, descriptions={"void.ttl": ox.Store(), "shapes.ttl": ox.Store()}
+    )
+    assert publication.temporal_coverage == coverage

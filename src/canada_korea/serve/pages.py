@@ -893,8 +893,7 @@ class Renderer:
         publication = self.publication
         dataset = publication.dataset
         base = publication.base
-        timeline = publication.timeline
-        dates = sorted(entry.date.value[:4] for entry in timeline if entry.date.value[:1] != "-")
+        coverage = publication.temporal_coverage
         data = {
             "@context": "https://schema.org/",
             "@type": "Dataset",
@@ -917,7 +916,7 @@ class Renderer:
                 }
                 for d in dataset.distributions
             ],
-            "temporalCoverage": f"{dates[0]}/{dates[-1]}" if dates else None,
+            "temporalCoverage": "/".join(coverage) if coverage else None,
             "spatialCoverage": [
                 {"@type": "Place", "name": "Canada"},
                 {"@type": "Place", "name": "Korean Peninsula"},
