@@ -729,11 +729,9 @@ class Renderer:
     def _stated(self, triple: ox.Triple, links: Links) -> Value:
         """A property's value with its own sources: the sections whose graphs hold this very
         triple, and the inferences that hold it (a value no section states is marked)."""
-        publication = self.publication
-        graphs = publication.graphs_stating(triple.subject, triple.predicate, triple.object)
-        inference = publication.ck("Inference").value
-        inferred = [g for g in graphs if inference in publication.types.get(g, [])]
-        sections = [g for g in graphs if g not in inferred]
+        graphs = self.publication.graphs_stating(triple.subject, triple.predicate, triple.object)
+        key = ("citing", tuple(graphs), links.lang, links.root)
+        sources, inferences = self._remembered(key, self._citing, graphs, links)
         shown = self.value(triple.object, links)
         # Made directly: dataclasses.replace checks its fields on every call, and a build makes
         # a hundred thousand of these.
@@ -743,10 +741,22 @@ class Renderer:
             shown.lang,
             shown.title,
             shown.datetime,
-            tuple(self._cite(sections, links)),
-            tuple(self.link(g, links) for g in inferred),
+            sources,
+            inferences,
             shown.data,
         )
+
+    def _citing(
+        self, graphs: list[str], links: Links
+    ) -> tuple[tuple[Source, ...], tuple[Value, ...]]:
+        """The sections among ``graphs`` as cited, and the inferences among them as linked.
+        Remembered per page language and depth: a resource's values mostly come from the same
+        one or two sections, and a section states the values of many resources."""
+        publication = self.publication
+        inference = publication.ck("Inference").value
+        inferred = [g for g in graphs if inference in publication.types.get(g, [])]
+        sections = [g for g in graphs if g not in inferred]
+        return tuple(self._cite(sections, links)), tuple(self.link(g, links) for g in inferred)
 
     def _sources(self, iri: str, links: Links) -> list[Source]:
         """Every section any statement about ``iri`` comes from (its derived ck:statedIn)."""
