@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT, RDF, VOID
 
 from canada_korea.cli import main
@@ -329,6 +330,31 @@ def test_sources_read_by_oxigraph_are_what_rdflib_reads(sources_project: Project
     }
     read = read_sources(project)
     assert len(read) == len(set(read)) and set(read) == as_read
+
+
+def test_statements_rdflib_holds_as_read_are_kept_and_only_the_others_made_anew() -> None:
+    """Reading keeps a statement as Oxigraph parsed it unless rdflib holds it otherwise (a
+    typed literal in another lexical form, a graph named as rdflib names its default graph):
+    the same statements as making every one anew from its terms, as reading did before."""
+    load = importlib.import_module("canada_korea.load")
+    text = f"""@prefix ckr: <https://w3id.org/canada-korea/id/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ckr:a ckr:p "01"^^xsd:integer , "2024-01-02"^^xsd:date , "x"@en , "y" , ckr:b , _:n .
+        <{DATASET_DEFAULT_GRAPH_ID}> {{ ckr:a ckr:p "1.50"^^xsd:decimal , "z" }}
+        ckr:g {{ ckr:a ckr:p "true"^^xsd:boolean , "w"@ko , ckr:c }}"""
+    parsed = list(ox.parse(text, format=ox.RdfFormat.TRIG))
+    made_anew = [
+        ox.Quad(
+            load._held(q.subject), q.predicate, load._held(q.object), load._graph_held(q.graph_name)
+        )
+        for q in parsed
+    ]
+    held = load._held_quads(parsed)
+    assert held == made_anew
+    assert sum(a is b for a, b in zip(held, parsed, strict=True)) == 6  # the other five made anew
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    assert ox.Literal("1", datatype=integer) in {q.object for q in held}
+    assert ox.DefaultGraph() in {q.graph_name for q in held if q.object == ox.Literal("z")}
 
 
 def test_the_build_publishes_what_it_published_from_rdflibs_dataset(project: Project) -> None:
