@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from canada_korea.cli import EXIT_INTERNAL, main
-from canada_korea.load import MAX_FILE_BYTES, MAX_NESTING, MAX_PREFIXES, Project
+from canada_korea.load import MAX_FILE_BYTES, MAX_NESTING, MAX_PREFIXES, Project, first_too_deep
 from canada_korea.query import MAX_QUERY_NESTING
 
 from .conftest import ROOT
@@ -318,3 +318,18 @@ def test_terminal_escape_codes_are_shown_escaped(
     assert main(["--project", str(project.root), "validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\x1b[31mred" in out
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet="[](){}\"'<>#\\\na ", max_size=60),
+    limit=st.integers(min_value=0, max_value=6),
+)
+def test_a_text_with_few_brackets_is_found_no_deeper_than_a_scan_finds_it(
+    text: str, limit: int
+) -> None:
+    """A text opening at most ``limit`` brackets is not scanned for nesting. The same text
+    followed by a comment holding more brackets than that is scanned (a comment's brackets
+    do not count), and the answer is the same."""
+    scanned = f"{text}\n#{'[' * (limit + 1)}\n"
+    assert first_too_deep(text, limit) == first_too_deep(scanned, limit)

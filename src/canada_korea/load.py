@@ -301,7 +301,13 @@ def first_surrogate_escape(text: str) -> int | None:
 def first_too_deep(text: str, limit: int) -> int | None:
     """The offset of the first bracket (``[``, ``(`` or ``{``, outside strings, IRIs and
     comments) that opens a level deeper than ``limit``, or None. Turtle, TriG, JSON and
-    SPARQL write strings and IRIs alike, so one scanner serves them all, in linear time."""
+    SPARQL write strings and IRIs alike, so one scanner serves them all, in linear time.
+
+    No bracket opens a level deeper than the brackets opened in the whole text, so a text
+    with at most ``limit`` of them is not scanned: every source file so far (the scan took a
+    third of reading the sources at 100x)."""
+    if text.count("[") + text.count("(") + text.count("{") <= limit:
+        return None
     depth = 0
     for match in _TOKENS.finditer(text):
         if match.group("open"):
