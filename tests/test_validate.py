@@ -367,6 +367,20 @@ def test_a_language_tag_that_is_not_bcp_47_is_refused(
         canada_korea.validate(graph, project=project)
 
 
+def test_an_invalid_language_tag_is_shown_where_it_is_not_where_a_longer_one_starts(
+    project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error points at the invalid tag itself, not at a valid tag it begins (``@nl``)."""
+    path = tmp_path / "language.ttl"
+    path.write_text(
+        f'@prefix rdfs: <{RDFS}> .\n<{CKR}csp>\n    rdfs:label "partnerschap"@nl ,\n'
+        '        "partenariat"@n .\n',
+        "utf-8",
+    )
+    assert main(["--project", str(project.root), "validate", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f'Error: {path}:4:22: invalid language tag "n"')
+
+
 def test_api_load_returns_the_published_graph(project: Project) -> None:
     graph = canada_korea.load(project)
     assert (CKR["korean-war"], RDF.type, None) in graph

@@ -753,7 +753,8 @@ def refuse_invalid_iris(path: Path, text: str, graph: Graph) -> None:
         try:
             ox.Literal("", language=tag)
         except ValueError as error:
-            written = re.search(f"@{re.escape(tag)}", text, re.IGNORECASE)
+            # The tag as written, not the start of a longer one (``@n`` in ``@nl``).
+            written = re.search(rf"@{re.escape(tag)}(?![\w-])", text, re.IGNORECASE)
             at = written.start() if written else -1
             raise _error_at(
                 path,
