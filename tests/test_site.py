@@ -280,15 +280,16 @@ def test_a_build_without_readable_fingerprints_renders_every_page(tmp_path: Path
 
 
 _TEXT = st.one_of(st.none(), st.sampled_from(["", "a", "A", "b", "1", "<b>", "la Corée"]))
-_LEAF = st.builds(
-    Value,
-    text=st.sampled_from(["", "a", "b", "12", "<i>", "한국"]),
-    href=_TEXT,
-    lang=st.sampled_from([None, "en", "fr", "ko"]),
-    title=_TEXT,
-    datetime=st.sampled_from([None, "2024", "2024-01-02"]),
-    data=st.booleans(),
-)
+_FIELDS = {
+    # Each field of a Value and the values a test draws for it.
+    "text": st.sampled_from(["", "a", "b", "12", "<i>", "한국"]),
+    "href": _TEXT,
+    "lang": st.sampled_from([None, "en", "fr", "ko"]),
+    "title": _TEXT,
+    "datetime": st.sampled_from([None, "2024", "2024-01-02"]),
+    "data": st.booleans(),
+}
+_LEAF = st.builds(Value, **_FIELDS)
 _VALUES = st.recursive(
     _LEAF,
     lambda inner: st.builds(
@@ -300,16 +301,6 @@ _VALUES = st.recursive(
     ),
     max_leaves=6,
 )
-
-
-_FIELDS = {
-    "text": st.sampled_from(["", "a", "b", "12", "<i>", "한국"]),
-    "href": _TEXT,
-    "lang": st.sampled_from([None, "en", "fr", "ko"]),
-    "title": _TEXT,
-    "datetime": st.sampled_from([None, "2024", "2024-01-02"]),
-    "data": st.booleans(),
-}
 
 
 def _changed(value: Value, data: st.DataObject) -> Value:
