@@ -558,6 +558,8 @@ def test_dist_is_readable_by_other_users(scratch: Project) -> None:
     mode = scratch.dist_dir.resolve().stat().st_mode
     assert mode & 0o055 == 0o055
     assert (scratch.dist_dir / "canada-korea.nq").stat().st_mode & 0o044 == 0o044
+    for page in ("index.html", "id/csp.ko.html", "id/csp.jsonld"):
+        assert (scratch.dist_dir / "site" / page).stat().st_mode & 0o044 == 0o044
 
 
 def test_a_full_disk_is_an_error_not_a_traceback(

