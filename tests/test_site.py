@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
 
 from canada_korea.load import Project
 from canada_korea.namespaces import CK, CKR
@@ -406,3 +407,27 @@ def test_the_graphs_stating_a_statement_are_those_that_hold_it(
     assert checked > 3000
     csp = ox.NamedNode(str(CKR.csp))
     assert publication.graphs_stating(csp, ox.NamedNode(str(CK.date)), ox.Literal("1066")) == []
+
+
+def test_a_description_holds_the_labels_of_every_resource_it_links(
+    publication: Publication,
+) -> None:
+    """Each resource a description links to or is linked from has its labels in it, sorted,
+    resource by resource, however many descriptions before asked for the same one's."""
+    store, label = publication.store, ox.NamedNode(str(RDFS.label))
+    for iri in [*publication.resources, *publication.terms]:
+        subject = ox.NamedNode(iri)
+        description = describe(publication, iri)
+        assert description is not None
+        linked = {t.object for t in description.own if isinstance(t.object, ox.NamedNode)}
+        neighbours = sorted(
+            (linked | {t.subject for t in description.incoming}) - {subject}, key=str
+        )
+        expected = [
+            quad.triple
+            for neighbour in neighbours
+            for quad in sorted(
+                store.quads_for_pattern(neighbour, label, None, ox.DefaultGraph()), key=str
+            )
+        ]
+        assert description.neighbour_labels == expected

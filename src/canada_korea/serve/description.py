@@ -99,9 +99,7 @@ def describe(publication: Publication, iri: str) -> Description | None:
         key=str,
     )
     labels = [
-        quad.triple
-        for neighbour in neighbours
-        for quad in sorted(publication.quads(neighbour, LABEL, None), key=str)
+        triple for neighbour in neighbours for triple in publication.label_statements(neighbour)
     ]
     return Description(iri, own, labels, incoming)
 

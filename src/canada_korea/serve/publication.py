@@ -454,6 +454,16 @@ class Publication:
         found = self.quads(node(subject), predicate, None)
         return tuple(sorted((quad.object for quad in found), key=str))
 
+    def label_statements(self, subject: ox.NamedNode | ox.BlankNode) -> tuple[ox.Triple, ...]:
+        """The labels of ``subject`` as statements, sorted: what a resource's description says
+        of each resource it links to. Remembered: the sections, documents and classes one
+        resource links to are linked from thousands (at 100x a description took half the time
+        looking each one's labels up anew)."""
+        return self._kept(("labels", subject), self._label_statements, subject)
+
+    def _label_statements(self, subject: ox.NamedNode | ox.BlankNode) -> tuple[ox.Triple, ...]:
+        return tuple(quad.triple for quad in sorted(self.quads(subject, LABEL, None), key=str))
+
     def subjects(self, predicate: ox.NamedNode, obj: str) -> list[str]:
         """The subjects (an IRI, or a blank node's label) whose ``predicate`` is the IRI
         ``obj``, each once, sorted."""
