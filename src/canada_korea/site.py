@@ -79,7 +79,7 @@ def write_site(
         return lambda: _write(site, path, lang, render())
 
     def site_file(name: str, render: Callable[[], bytes]) -> Job:
-        return lambda: (site / name).write_bytes(render())
+        return lambda: _write_file(site / name, render())
 
     def rdf_documents(stem: str, triples: list[ox.Triple]) -> None:
         for ext, media_type, _name in RDF_DOCUMENTS:
