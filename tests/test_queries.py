@@ -120,8 +120,7 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
             "Special Economic Measures Act",
             "2011",
             3,
-            "ban on the provision of financial services to North Korea"
-            " and to persons in North Korea",
+            "ban on providing financial services to North Korea and to persons in the country",
         ),
     ],
     "csp-pillars": [
