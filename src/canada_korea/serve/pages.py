@@ -373,40 +373,52 @@ class _Template(Template):
 
 def value_html(v: Value | None) -> Markup:
     """One value as the pages show it: a link, a ``<time>`` or a ``<span>``, with its title,
-    language and data mark. Written here with f-strings over :func:`escaped` rather than as a
-    template macro or ``Markup.format``: pages call it tens of thousands of times per build,
-    and both cost several times this (the bytes are the same).
+    language and data mark (see :func:`_value_text`)."""
+    return Markup(_value_text(v))
+
+
+def _value_text(v: Value | None) -> str:
+    """:func:`value_html` as a plain string, for the functions here that put it in larger
+    HTML: written with f-strings over :func:`escaped` rather than as a template macro or
+    ``Markup.format``, which pages would call tens of thousands of times per build at several
+    times the cost (the bytes are the same); and wrapped in a ``Markup`` only where a template
+    takes it, since each ``Markup`` made and added is a call into Python.
 
     Nothing is remembered: the server renders every value of a SPARQL answer through this
     function, so a cache of them grew with every answer for as long as the server ran; and a
     build, which renders each page once, was no faster with one."""
     if v is None:
-        return Markup("")
+        return ""
     title = f' title="{escaped(v.title)}"' if v.title else ""
     if v.datetime and not v.href:
-        return Markup(f'<time datetime="{escaped(v.datetime)}"{title}>{escaped(v.text)}</time>')
+        return f'<time datetime="{escaped(v.datetime)}"{title}>{escaped(v.text)}</time>'
     lang = f' lang="{escaped(v.lang)}"' if v.lang else ""
     data = ' class="data"' if v.data else ""
     if v.href:
-        return Markup(f'<a href="{escaped(v.href)}"{title}{lang}{data}>{escaped(v.text)}</a>')
-    return Markup(f"<span{title}{lang}{data}>{escaped(v.text)}</span>")
+        return f'<a href="{escaped(v.href)}"{title}{lang}{data}>{escaped(v.text)}</a>'
+    return f"<span{title}{lang}{data}>{escaped(v.text)}</span>"
 
 
-def cited_html(v: Value, t: dict[str, str]) -> Markup:
+def values_html(values: Iterable[Value], separator: str) -> Markup:
+    """``values`` each as :func:`value_html` shows it, ``separator`` (text) between them: the
+    lists of types and values the templates print, in one call where a template loop asked
+    Jinja for ``loop.last`` at every value."""
+    return Markup(escaped(separator).join(_value_text(v) for v in values))
+
+
+def cited_html(v: Value, t: dict[str, str]) -> str:
     """A property's value followed by the sections that state it and the inferences that hold
-    it (``t`` the page's interface strings)."""
-    out = value_html(v)
+    it (``t`` the page's interface strings), as HTML in a plain string (see :func:`rows_html`)."""
+    out = _value_text(v)
     if v.sources:
         sources = "; ".join(
-            f'<span class="source">{value_html(s.document)} › {value_html(s.section)}</span>'
+            f'<span class="source">{_value_text(s.document)} › {_value_text(s.section)}</span>'
             for s in v.sources
         )
-        out += Markup(
-            f' <span class="stated-by" title="{escaped(t["stated_by"])}">{sources}</span>'
-        )
+        out += f' <span class="stated-by" title="{escaped(t["stated_by"])}">{sources}</span>'
     if v.inferences:
-        held = ", ".join(value_html(i) for i in v.inferences)
-        out += Markup(f' <span class="inferred">{escaped(t["inferred"])}: {held}</span>')
+        held = ", ".join(_value_text(i) for i in v.inferences)
+        out += f' <span class="inferred">{escaped(t["inferred"])}: {held}</span>'
     return out
 
 
@@ -419,7 +431,8 @@ def rows_html(rows: Iterable[Row], css: str, t: dict[str, str]) -> Markup:
         else:
             items = "".join(f"<li>{cited_html(v, t)}</li>\n" for v in row.values)
             values = f'<ul class="values">\n{items}</ul>\n'
-        out.append(f'<tr>\n<th scope="row">{value_html(row.prop)}</th>\n<td>{values}</td>\n</tr>\n')
+        prop = _value_text(row.prop)
+        out.append(f'<tr>\n<th scope="row">{prop}</th>\n<td>{values}</td>\n</tr>\n')
     out.append("</tbody>\n</table>")
     return Markup("".join(out))
 
@@ -439,6 +452,7 @@ def environment() -> Environment:
     # Filters (``{{ v|value }}``), not globals: Jinja calls a filter directly, and a function a
     # template calls through its context's ``call``, about 30 times a resource page.
     env.filters["value"] = value_html
+    env.filters["values"] = values_html
     env.filters["property_table"] = rows_html
     env.filters["number"] = lambda value, lang: format_number(str(value), lang)
     env.filters["quote"] = lambda text: urllib.parse.quote(text, safe="")
