@@ -178,7 +178,6 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
         ("2019-02", "Hanoi Summit", "Hanoi", "participant", "United States"),
         ("2023", "G7 Summit, 2023", None, "host", "Japan"),
         ("2023", "G7 Summit, 2023", None, "participant", "Group of Seven"),
-        ("2023", "G7 Summit, 2023", None, "participant", "Republic of Korea"),
         ("2023-08", "Camp David trilateral summit", "Camp David", "participant", "Japan"),
         (
             "2023-08",
