@@ -597,12 +597,20 @@ class Renderer:
         return Value(LICENCE_NAMES.get(iri, iri), href=iri)
 
     def version(self) -> str:
-        """The published version (the ontology's ``owl:versionInfo``), or "" when it has none."""
+        """The published version (the ontology's ``owl:versionInfo``), or "" when it has none.
+        Remembered, as :meth:`citation` is: every page's footer and citation show them, a
+        twentieth of the time to work out a resource's pages when asked anew each time."""
+        return self._remembered(("version",), self._version)  # type: ignore[no-any-return]
+
+    def _version(self) -> str:
         version = self.publication.value(self.publication.ontology_iri, node(OWL + "versionInfo"))
         return version.value if version is not None else ""
 
     def citation(self, lang: str = "en") -> str:
         """How to cite the dataset, in ``lang``: its title, version and IRI."""
+        return self._remembered(("citation", lang), self._citation, lang)  # type: ignore[no-any-return]
+
+    def _citation(self, lang: str) -> str:
         messages, version = MESSAGES[lang], self.version()
         return messages["citation" if version else "citation_unversioned"].format(
             title=messages["citation_title"], version=version, iri=self.publication.dataset.iri
@@ -730,17 +738,30 @@ class Renderer:
     ) -> list[Row]:
         """Properties by label in the page's collation, dates first and the start before the
         end; ``inverse`` names each property as read from the object's end ("has part")."""
-        dates = [self.publication.ck(name).value for name in DATE_PROPERTIES]
         keyed = []
         for predicate, values in grouped.items():
-            prop = self.link(predicate.value, links)
-            if inverse:
-                iri = predicate.value.replace(self.publication.prefixes["ck"], CK)
-                prop = replace(prop, text=inverse_label(iri, prop.text, links.lang))
-            first = dates.index(predicate.value) if predicate.value in dates else len(dates)
-            key = (first, collation_key(prop.text, links.lang), prop.title or "")
+            key, prop = self._remembered(
+                ("property", predicate.value, inverse, links.lang, links.root),
+                self._property,
+                predicate.value,
+                links,
+                inverse,
+            )
             keyed.append((key, Row(prop, self._sorted(values, links.lang))))
         return [row for _key, row in sorted(keyed, key=lambda item: item[0])]
+
+    def _property(
+        self, predicate: str, links: Links, inverse: bool
+    ) -> tuple[tuple[int, tuple[str, str], str], Value]:
+        """A row's property as :meth:`_rows` shows it, and where it sorts: remembered per
+        language and depth, as every page of a kind shows the same few properties."""
+        prop = self.link(predicate, links)
+        if inverse:
+            iri = predicate.replace(self.publication.prefixes["ck"], CK)
+            prop = replace(prop, text=inverse_label(iri, prop.text, links.lang))
+        dates = [self.publication.ck(name).value for name in DATE_PROPERTIES]
+        first = dates.index(predicate) if predicate in dates else len(dates)
+        return (first, collation_key(prop.text, links.lang), prop.title or ""), prop
 
     def _stated(self, triple: ox.Triple, links: Links) -> Value:
         """A property's value with its own sources: the sections whose graphs hold this very
