@@ -43,6 +43,7 @@ from canada_korea.query import (
     Description,
     NamedQuery,
     binding_term,
+    kept_table,
     named_queries,
     prepare,
     resolve,
@@ -55,6 +56,8 @@ from canada_korea.serve.publication import load_store
 from .conftest import CASES, free_port, running_server
 from .test_queries import BINDINGS
 
+QUERY_MODULE = sys.modules["canada_korea.query"]
+"""The module itself: the package's ``query`` is the API's function of that name."""
 UPDATE_REFUSED = (
     "updates are refused: the graph is read-only (INSERT, DELETE, LOAD, CLEAR, … are not run)"
 )
@@ -232,8 +235,8 @@ def test_the_index_keeps_the_query_limits(index: Path, monkeypatch: pytest.Monke
         run_query("SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }", index=index)
     import importlib
 
-    query_module = importlib.import_module("canada_korea.query")
-    monkeypatch.setattr(query_module, "QUERY_MEMORY", 64 * 2**20)
+    QUERY_MODULE = importlib.import_module("canada_korea.query")
+    monkeypatch.setattr(QUERY_MODULE, "QUERY_MEMORY", 64 * 2**20)
     with pytest.raises(QueryError) as caught:
         text = (
             "SELECT (GROUP_CONCAT(CONCAT(STR(?a), STR(?b), STR(?c))) AS ?x) { ?a ?b ?c . ?d ?e ?f }"
@@ -259,11 +262,18 @@ def _in_order(result: Result) -> object:
     return (variables, [[None if t is None else t.n3() for t in row] for row in rows])
 
 
+def _answers(folder: Path) -> list[Path]:
+    """The answers kept in ``folder``, without the tables kept beside them."""
+    return sorted(path for path in folder.iterdir() if path.suffix != ".table")
+
+
 def test_the_build_keeps_one_whole_answer_per_named_query(built: BuildReport) -> None:
-    kept = sorted(path.name for path in (built.dist / ANSWERS).iterdir())
+    kept = [path.name for path in _answers(built.dist / ANSWERS)]
     assert len(kept) == len(NAMES)
     form = r"[0-9a-f]{40}\.(select|ask|construct|describe)"
     assert all(re.fullmatch(form, name) for name in kept)
+    tables = [path for path in (built.dist / ANSWERS).iterdir() if path.suffix == ".table"]
+    assert len(tables) == sum(name.endswith(".select") for name in kept)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -282,6 +292,9 @@ def test_a_kept_answer_is_the_engines_answer_in_the_same_order(
         if fmt in ("csv", "json") and kept.type == "SELECT":
             assert serialize_result(kept, fmt) == kept.serialize(format=fmt, encoding="utf-8")
     assert _in_order(run_query(text, index=index)) == _in_order(evaluated)
+    # The table kept as `query NAME` prints it is the evaluated answer's table.
+    table = kept_table(index, text)
+    assert table == (serialize_result(evaluated, "table") if evaluated.type == "SELECT" else None)
 
 
 @pytest.fixture
@@ -304,13 +317,14 @@ REFUSED = "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }"
 
 
 def test_only_what_would_run_is_answered(small_index: Path) -> None:
-    assert [path.suffix for path in (small_index.parent / ANSWERS).iterdir()] == [".select"]
+    kept = sorted(path.suffix for path in (small_index.parent / ANSWERS).iterdir())
+    assert kept == [".select", ".table"]
     with pytest.raises(QueryError, match=r"^SERVICE is refused"):
         run_query(REFUSED, index=small_index)
 
 
 def test_a_kept_answer_is_read_only_for_its_own_text_and_no_bindings(small_index: Path) -> None:
-    (kept,) = (small_index.parent / ANSWERS).iterdir()
+    (kept,) = _answers(small_index.parent / ANSWERS)
     # Changed behind the build's back, so that reading it shows.
     kept.write_bytes(kept.read_bytes().replace(b'"1"', b'"7"'))
     assert [int(row.n) for row in run_query(ANSWERED, index=small_index)] == [7, 2]
@@ -335,9 +349,39 @@ _KEPT = b'{"vars": ["s", "n"], "terms": [["uri", "x", null, null]], "rows": [%s]
     ],
 )
 def test_a_damaged_kept_answer_is_evaluated_instead(small_index: Path, damage: bytes) -> None:
-    (kept,) = (small_index.parent / ANSWERS).iterdir()
+    (kept,) = _answers(small_index.parent / ANSWERS)
     kept.write_bytes(damage)
     assert [int(row.n) for row in run_query(ANSWERED, index=small_index)] == [1, 2]
+
+
+def test_a_kept_table_is_read_only_for_its_own_text_and_code(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluated = run_query(ANSWERED + " ", index=small_index)
+    assert kept_table(small_index, ANSWERED) == serialize_result(evaluated, "table")
+    assert kept_table(small_index, ANSWERED + " ") is None
+    assert kept_table(small_index, REFUSED) is None
+    # Another version of the code lays tables out its own way: it never reads this one.
+    monkeypatch.setattr(QUERY_MODULE, "code_fingerprint", lambda: "other code")
+    assert kept_table(small_index, ANSWERED) is None
+
+
+def test_cli_prints_the_kept_table_only_as_it_was_kept(built_project: Project, capsys) -> None:
+    """`query NAME` prints the table the build kept (here changed behind its back, so that
+    reading it shows); another format, a binding or another text is worked out anew."""
+    text, _ = resolve("casualties-by-fate", built_project)
+    table = QUERY_MODULE._table_file(index_path(built_project.dist_dir), text)
+    kept = table.read_bytes()
+    table.write_bytes(kept.replace(b" rows)", b" rows, as kept)"))
+    try:
+        code, out, _ = cli(capsys, built_project, "casualties-by-fate")
+        assert (code, out) == (0, kept.decode().replace(" rows)", " rows, as kept)"))
+        named = "casualties-by-fate"
+        for argv in ([named, "--format", "tsv"], [named, "--bind", "fate=x"], [text + " "]):
+            assert "as kept" not in cli(capsys, built_project, *argv)[1]
+    finally:
+        table.write_bytes(kept)
+    assert cli(capsys, built_project, "casualties-by-fate")[:2] == (0, kept.decode())
 
 
 def test_a_build_does_not_wait_long_for_a_slow_answer(
@@ -346,9 +390,9 @@ def test_a_build_does_not_wait_long_for_a_slow_answer(
     (scratch.queries_dir / "zz-slow.rq").write_text(f"# Never ends\n{SLOW_QUERY}\n", "utf-8")
     monkeypatch.setattr(pipeline, "ANSWERING_TIME", 0.5)
     report = build(scratch)
-    kept = {path.name for path in (report.dist / ANSWERS).iterdir()}
+    kept = {path.name for path in _answers(report.dist / ANSWERS)}
     assert len(kept) == len(NAMES)
-    assert not any(name.startswith(".") for name in kept)
+    assert not any(path.name.startswith(".") for path in (report.dist / ANSWERS).iterdir())
     text, _ = resolve("zz-slow", scratch)
     with pytest.raises(QueryError, match=r"took longer than 0\.5 s"):
         run_query(text, index=index_path(report.dist), timeout=0.5)
@@ -862,8 +906,8 @@ def test_a_query_past_its_memory_is_stopped_with_a_clear_error(
 ) -> None:
     import importlib
 
-    query_module = importlib.import_module("canada_korea.query")
-    monkeypatch.setattr(query_module, "QUERY_MEMORY", 64 * 2**20)
+    QUERY_MODULE = importlib.import_module("canada_korea.query")
+    monkeypatch.setattr(QUERY_MODULE, "QUERY_MEMORY", 64 * 2**20)
     with pytest.raises(QueryError) as caught:
         run_query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", graph, timeout=60)
     assert caught.value.message.startswith(

@@ -36,6 +36,7 @@ from .query import (
     DEFAULT_TIMEOUT,
     GRAPH_FORMATS,
     SELECT_FORMATS,
+    kept_table,
     named_queries,
     resolve,
     run_query,
@@ -514,18 +515,25 @@ def _query(args: argparse.Namespace) -> int:
     # run_query rather than canada_korea.query(): the latter takes bindings as keyword
     # arguments, so a --bind named like one of its options (timeout, project) would collide.
     index = None if args.endpoint else published_index(project)
+    fmt = _output_format(args.format, args.output)
+    # The table the build kept for a named query, when this is one run as it was kept.
+    kept = index is not None and not bindings and fmt == "table"
+    output = kept_table(index, text) if kept and index is not None else None
+    answered_no = False
     try:
         # One limit for the whole query: parsing, evaluation and writing the answer.
         with time_limit(args.timeout):
-            result = run_query(
-                text,
-                index=index,
-                endpoint=args.endpoint,
-                bindings=bindings,
-                allow_service=args.allow_service,
-                timeout=args.timeout,
-            )
-            output = serialize_result(result, _output_format(args.format, args.output))
+            if output is None:
+                result = run_query(
+                    text,
+                    index=index,
+                    endpoint=args.endpoint,
+                    bindings=bindings,
+                    allow_service=args.allow_service,
+                    timeout=args.timeout,
+                )
+                answered_no = result.type == "ASK" and not result.askAnswer
+                output = serialize_result(result, fmt)
             if output and not output.endswith(b"\n"):
                 output += b"\n"
     except QueryError as error:
@@ -536,7 +544,7 @@ def _query(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(output)
         sys.stdout.flush()
-    return EXIT_NO if result.type == "ASK" and not result.askAnswer else EXIT_OK
+    return EXIT_NO if answered_no else EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -23,19 +23,18 @@ and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect r
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable
 from functools import partial
-from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .changelog import ReleaseChanges
+from .fingerprint import code_fingerprint, digest
 from .load import Project
 from .parallel import for_each
 from .query import named_queries
@@ -72,7 +71,7 @@ def write_site(
     publication = Publication(dist, named_queries(project))
     renderer = Renderer(publication, changes_link=changes is not None)
     prefixes = publication.prefixes
-    code = _code_fingerprint()
+    code = code_fingerprint()
     seen = _fingerprints(previous) if previous is not None else {}
 
     def page(path: str, lang: str, render: Callable[[], str]) -> Job:
@@ -96,7 +95,7 @@ def write_site(
             return None
         pages = {lang: renderer.resource_page(description, Links(path, lang)) for lang in LANGUAGES}
         triples = description.triples
-        fingerprint = _digest([code, *(page.fingerprint() for page in pages.values()), triples])
+        fingerprint = digest([code, *(page.fingerprint() for page in pages.values()), triples])
         reusable = previous is not None and seen.get(iri) == fingerprint
         if reusable and _link_files(previous / SITE, site, _resource_files(path)):
             return fingerprint
@@ -147,23 +146,6 @@ def write_site(
 
 def _run(job: Job) -> object:
     return job()
-
-
-def _code_fingerprint() -> str:
-    """A digest of the package's own files (code, templates, assets) and the versions of the
-    libraries that write the pages' bytes: a page rendered by other code is never reused."""
-    parts: list[object] = [
-        (name, version(name)) for name in ("jinja2", "markupsafe", "pyoxigraph", "rdflib")
-    ]
-    package = Path(str(files("canada_korea")))
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            parts.append((str(path.relative_to(package)), path.read_bytes()))
-    return _digest(parts)
-
-
-def _digest(parts: list[object]) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _fingerprints(build: Path) -> dict[str, str]:
