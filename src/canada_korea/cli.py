@@ -517,8 +517,9 @@ def _query(args: argparse.Namespace) -> int:
     index = None if args.endpoint else published_index(project)
     fmt = _output_format(args.format, args.output)
     # The table the build kept for a named query, when this is one run as it was kept.
-    kept = index is not None and not bindings and fmt == "table"
-    output = kept_table(index, text) if kept and index is not None else None
+    output = None
+    if index is not None and not bindings and fmt == "table":
+        output = kept_table(index, text)
     answered_no = False
     try:
         # One limit for the whole query: parsing, evaluation and writing the answer.
