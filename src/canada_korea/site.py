@@ -23,10 +23,11 @@ and beside it ``dist/web/``, the nginx configuration and the w3id.org redirect r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
@@ -34,19 +35,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .changelog import ReleaseChanges
-from .fingerprint import code_fingerprint, digest
+from .fingerprint import code_fingerprint
 from .load import Project
 from .parallel import for_each
 from .query import named_queries
 from .serve.description import describe, document
 from .serve.hosting import write_server_config
-from .serve.pages import RDF_DOCUMENTS, Links, Renderer, page_path
+from .serve.pages import RDF_DOCUMENTS, Links, Page, Renderer, page_path
 from .serve.publication import LANGUAGES, Publication
 from .serve.service import LISTS, container
 
 SITE = "site"
 FINGERPRINTS = ".site-fingerprints.json"
 """Beside the site in a build (never published): each resource's fingerprint, for the next build."""
+N_TRIPLES = "application/n-triples"
+"""The media type of a resource's document that its fingerprint reads (see :func:`_fingerprint`)."""
 Job = Callable[[], object]
 """One file (or a few) of the site to write: the unit the build shares among the cores."""
 
@@ -80,12 +83,14 @@ def write_site(
     def site_file(name: str, render: Callable[[], bytes]) -> Job:
         return lambda: _write_file(site / name, render())
 
-    def rdf_documents(stem: str, triples: list[ox.Triple]) -> None:
+    def rdf_documents(stem: str, triples: list[ox.Triple], written: dict[str, bytes]) -> None:
+        """The RDF documents of ``triples``; ``written``: those already made, by media type."""
         for ext, media_type, _name in RDF_DOCUMENTS:
-            _write_file(site / f"{stem}.{ext}", document(triples, media_type, prefixes))
+            content = written.get(media_type) or document(triples, media_type, prefixes)
+            _write_file(site / f"{stem}.{ext}", content)
 
     def container_documents(folder: str, title: str) -> None:
-        rdf_documents(f"{folder}index", container(publication, folder, title))
+        rdf_documents(f"{folder}index", container(publication, folder, title), {})
 
     def write_resource(iri: str) -> str | None:
         """Write the files of ``iri`` (or link the previous build's); its fingerprint."""
@@ -95,13 +100,14 @@ def write_site(
             return None
         pages = {lang: renderer.resource_page(description, Links(path, lang)) for lang in LANGUAGES}
         triples = description.triples
-        fingerprint = digest([code, *(page.fingerprint() for page in pages.values()), triples])
+        ntriples = document(triples, N_TRIPLES, prefixes)
+        fingerprint = _fingerprint(code, pages.values(), ntriples)
         reusable = previous is not None and seen.get(iri) == fingerprint
         if reusable and _link_files(previous / SITE, site, _resource_files(path)):
             return fingerprint
         for lang, resource_page in pages.items():
             _write(site, path, lang, renderer.render(resource_page))
-        rdf_documents(path, triples)
+        rdf_documents(path, triples, {N_TRIPLES: ntriples})
         return fingerprint
 
     # The site-wide documents first (the costliest), then every resource's page: all of them
@@ -146,6 +152,17 @@ def write_site(
 
 def _run(job: Job) -> object:
     return job()
+
+
+def _fingerprint(code: str, pages: Iterable[Page], ntriples: bytes) -> str:
+    """A digest of a resource's files' inputs: the code, its pages' values and its triples.
+    The triples are taken as their N-Triples document, which the build writes anyway: in half
+    the time of their repr, where a build fingerprints 54,000 resources at 100x."""
+    hashed = hashlib.blake2b(code.encode("utf-8"), digest_size=16)
+    for page in pages:
+        hashed.update(page.shown())  # JSON arrays: each page's part ends where it began
+    hashed.update(ntriples)
+    return hashed.hexdigest()
 
 
 def _fingerprints(build: Path) -> dict[str, str]:

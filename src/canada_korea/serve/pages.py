@@ -16,7 +16,6 @@ page's variants, and every link on a page keeps its language.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import urllib.parse
@@ -170,29 +169,28 @@ class Value:
 
 
 _DERIVED = frozenset({"t", "header", "footer"})
-"""What a page's other values decide (see :meth:`Page.fingerprint`)."""
+"""What a page's other values decide (see :meth:`Page.shown`)."""
 
 
 @dataclass(frozen=True)
 class Page:
     """A page ready to render: its template and every value the template reads. The HTML is a
-    function of these and of the code alone, so a page whose fingerprint a build has seen
-    before need not be rendered again (see ``canada_korea.site``)."""
+    function of these and of the code alone, so a page whose values a build has seen before
+    need not be rendered again (see ``canada_korea.site``)."""
 
     template: str
     context: dict[str, Any]
 
-    def fingerprint(self) -> str:
-        """A digest of the template's name and the values (the interface strings ``t``, the
-        header and the footer are left out: the page's language, links and the code decide
-        them).
+    def shown(self) -> bytes:
+        """The template's name and the values, as JSON: what, with the code, decides the HTML
+        (the interface strings ``t``, the header and the footer are left out: the page's
+        language, links and the code decide them). A build keeps a digest of it per resource.
 
-        The values are written as JSON by orjson, each dataclass as an object of its attributes:
-        in half the time of their repr (a site fingerprints 160,000 pages at 100x). A value
+        The values are written by orjson, each dataclass as an object of its attributes: in
+        half the time of their repr (a site fingerprints 160,000 pages at 100x). A value
         orjson cannot write stops the build with a TypeError rather than going unseen."""
         shown = {key: value for key, value in self.context.items() if key not in _DERIVED}
-        text = orjson.dumps([self.template, shown])
-        return hashlib.blake2b(text, digest_size=16).hexdigest()
+        return orjson.dumps([self.template, shown])
 
 
 @dataclass(frozen=True)
