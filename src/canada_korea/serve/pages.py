@@ -1293,7 +1293,8 @@ class Renderer:
             ],
             "entries": entries,
         }
-        return (json.dumps(index, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        # orjson: the standard library took a tenth of the index's time at 100x (0.4 s).
+        return orjson.dumps(index, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
     def changes(self, lang: str, changes: ReleaseChanges) -> str:
         """What changed since the release before: the counts, then each resource's changes."""
