@@ -215,14 +215,6 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
             "ckr:korean-peninsula",
             "Canada-the Republic of Korea relations",
         ),
-        (
-            "ckr:unsc-sanctions-dprk",
-            "ck:adoptedBy",
-            "ckr:un-security-council",
-            NK_PAGE,
-            "ckr:united-nations",
-            CGAI_PAPER,
-        ),
     ],
     "diplomatic-missions": [
         ("Canada", "Consulate of Canada in Busan", "Busan", None),
@@ -282,13 +274,6 @@ GOLDEN: dict[str, list[tuple[object, ...]]] = {
             "approximately",
             3200,
             "person",
-        ),
-        (
-            "ckr:stat-dprk-food-shortage-duration",
-            "Duration of North Korea's food shortages",
-            "approximately",
-            20,
-            "year",
         ),
         (
             "ckr:stat-korean-born-adoptees",
