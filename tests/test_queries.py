@@ -366,8 +366,11 @@ CONTAINS: dict[str, list[tuple[object, ...]]] = {
         ("Canada", "Canadian Defence Attaché", "1979", None, None),
     ],
     "dprk-timeline": [
+        ("1953-07-27", "Korean Armistice Agreement"),
         ("1993", "North Korea's declared withdrawal from the Non-proliferation Treaty"),
+        ("1994", "Geneva Agreed Framework"),
         ("2006", "North Korea's first nuclear test"),
+        ("2018-04", "Panmunjom Declaration"),
         ("2018-06", "Singapore Summit"),
         ("2019-02", "Hanoi Summit"),
     ],
