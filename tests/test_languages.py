@@ -106,6 +106,15 @@ def test_shape_notes_read_in_french_and_korean(built: BuildReport) -> None:
     assert notes
     lacking = [iri for iri, note in notes.items() if set(note.translations) != {"fr", "ko"}]
     assert not lacking, lacking
+    # The English is the sentence the translations translate: a shape with both a comment and
+    # a message showed its message in English and its comment in French and Korean.
+    shapes = Graph().parse(built.dist / "shapes.ttl", format="turtle")
+    for iri, note in notes.items():
+        comments = {
+            str(c) for c in shapes.objects(URIRef(iri), RDFS.comment) if c.language in ("en", None)
+        }
+        if comments:
+            assert note.text in comments, iri
 
 
 def test_korean_counts_money_in_myriads_and_names_the_currency() -> None:

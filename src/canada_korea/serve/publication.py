@@ -605,7 +605,12 @@ class Publication:
         }
 
     def _shape_text(self, iri: str) -> str:
-        for predicate in (SH + "message", RDFS + "comment", RDFS + "label"):
+        """The sentence that says what the shape checks, in English: its ``rdfs:comment``, which
+        :meth:`_shape_translations` gives in the other languages, else its ``sh:message`` (a
+        property shape's comments translate its message), else its label. A node shape with
+        both says what it checks as a whole in its comment, and one of its constraints in its
+        message: the English pages showed the message where the others showed the comment."""
+        for predicate in (RDFS + "comment", SH + "message", RDFS + "label"):
             found = sorted(
                 quad.object.value
                 for quad in self.shapes.quads_for_pattern(node(iri), node(predicate), None)
