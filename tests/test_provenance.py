@@ -133,7 +133,8 @@ def test_the_checks_of_the_sources_as_read_are_those_of_rdflibs_dataset(
         for case in sorted((CASES / "model").glob("*.trig")):
             (scratch.data_dir / f"zz-{case.name}").write_bytes(case.read_bytes())
         for case in sorted((CASES / "shapes").glob("*.ttl")):
-            if case.stem != "OntologyTermShape":  # data files may not describe the ontology
+            # data files may not describe the ontology
+            if case.stem.split("--")[0] != "OntologyTermShape":
                 (scratch.data_dir / f"zz-{case.stem}.trig").write_bytes(case.read_bytes())
     sources = read_sources(scratch)
     dataset = to_dataset(sources)  # one reading: a blank node has one label
