@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from canada_korea.memo import Computed
 from canada_korea.namespaces import CK, CKR, PREFIXES, new_dataset, new_graph
 from canada_korea.provenance import named_quads
 from canada_korea.serialize import (
@@ -294,6 +295,27 @@ def test_jsonld_reads_back_as_the_same_graph() -> None:
         ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
     }
     assert isomorphic(Graph().parse(data=written, format="json-ld"), graph)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=200), st.integers(1, 16))
+def test_a_computed_dict_answers_as_its_function_and_holds_at_most_its_bound(
+    keys: list[int], size: int
+) -> None:
+    """:class:`Computed`, the compactor's memory: each key is answered as the function answers
+    it, computed once while it is held, and never more than ``size`` answers are held (the
+    server compacts IRIs its clients send, as many as they like)."""
+    calls: list[int] = []
+
+    def square(key: int) -> int:
+        calls.append(key)
+        return key * key
+
+    computed = Computed(square, size)
+    for key in keys:
+        held, before = key in computed, len(calls)
+        assert computed[key] == key * key
+        assert len(computed) <= size
+        assert calls[before:] == ([] if held else [key])  # computed again only once forgotten
 
 
 # --- from rdflib ------------------------------------------------------------------------------

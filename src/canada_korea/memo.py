@@ -30,3 +30,21 @@ class Memo:
                 self._answers.clear()
             answer = self._answers[key] = compute(*arguments)
         return answer
+
+
+class Computed(dict[Hashable, Any]):
+    """A dict whose missing entries are ``compute(key)``, kept until ``size`` are held, then
+    all forgotten at once (as :class:`Memo` does). For the hottest one-argument questions:
+    ``computed[key]`` is answered by the dict itself, in C, where a :class:`Memo` call is two
+    Python calls more (the JSON-LD writer compacts an IRI per term, 1.25 million at 100x)."""
+
+    def __init__(self, compute: Callable[[Any], Any], size: int = 1 << 16) -> None:
+        super().__init__()
+        self.compute = compute
+        self.size = size
+
+    def __missing__(self, key: Hashable) -> Any:
+        if len(self) >= self.size:
+            self.clear()
+        answer = self[key] = self.compute(key)
+        return answer

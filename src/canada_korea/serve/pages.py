@@ -71,7 +71,8 @@ IS_PART_OF = ox.NamedNode(DCTERMS + "isPartOf")
 LICENCE_NAMES = {"http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0"}
 HTML_ROWS = 1000
 MEMO_SIZE = 1 << 16
-"""Answers a renderer remembers (links, sections' places) before it forgets them all."""
+"""Answers a renderer remembers (links, sections' places) before it forgets them all: a
+server's, whose memory this bounds; a build's renderer keeps more (``site.SITE_LOOKUPS``)."""
 HTML_CELL_CHARS = 2000
 HTML_GRAPH_CHARS = 200_000
 _WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\`]+", re.IGNORECASE)
@@ -461,19 +462,21 @@ class Renderer:
     """Renders the pages of one publication. ``sparql`` is the href of a SPARQL endpoint
     relative to the site root (the server's ``sparql``), or None for the static site;
     ``changes_link`` whether the footer links to a changes page (the static site's, when the
-    build found the release before)."""
+    build found the release before); ``remembered`` how many answers it keeps (see
+    :data:`MEMO_SIZE`)."""
 
     def __init__(
         self,
         publication: Publication,
         sparql: str | None = None,
         changes_link: bool = False,
+        remembered: int = MEMO_SIZE,
     ) -> None:
         self.publication = publication
         self.sparql = sparql
         self.changes_link = changes_link
         self.env = environment()
-        self._remembered = Memo(MEMO_SIZE)
+        self._remembered = Memo(remembered)
 
     # --- the frame every page shares ---------------------------------------------------------
 

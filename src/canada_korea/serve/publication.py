@@ -67,7 +67,8 @@ shapes (for the notes on term pages) and the ontology document (``/ontology``)."
 KEPT_LOOKUPS = 1 << 16
 """How many answers of the store a publication keeps: a site renders each resource in three
 languages, which ask the store the same questions (a value's sections, a resource's sources);
-answered once, the pages take a sixth less time."""
+answered once, the pages take a sixth less time. A server keeps this many; a build, which
+renders every resource once, keeps more (``site.SITE_LOOKUPS``)."""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 V = TypeVar("V")
@@ -218,13 +219,14 @@ class Publication:
         store: GraphStore | None = None,
         descriptions: Mapping[str, ox.Store] | None = None,
         index: bool = False,
+        kept: int = KEPT_LOOKUPS,
     ) -> None:
         self.dist = dist
         self.base = base
         self.queries = queries
         self.prefixes = rebased_prefixes(base)
         self._curies: dict[str, str] = {}
-        self._kept = Memo(KEPT_LOOKUPS)
+        self._kept = Memo(kept)
         self._terms: dict[str, ox.NamedNode] = {}
         if dist is None and (store is None or descriptions is None):
             raise ValueError("a publication reads a dist/ folder or a store and descriptions")
