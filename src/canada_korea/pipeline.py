@@ -147,19 +147,22 @@ def _build_locked(
         # answering, the site's writers) and this one carry none of their memory.
         del published_statements, index, sources
         release_memory()
-        # The named queries are answered on the new index in a process of their own, beside
-        # the site (see query.write_answers).
-        answering = Background(partial(write_answers, staging, named_queries(project)))
+        # Imported here as well: the page templates and their web stack cost a quarter of a
+        # second more.
+        from .serve.publication import load_store
+        from .site import write_site
+
+        # The dataset in memory, read from the dumps just written: the site's pages read it,
+        # and the named queries are answered on it in a process of their own, beside the site
+        # (see query.write_answers), which shares it as forked.
+        store = load_store(staging)
+        answering = Background(partial(write_answers, staging, named_queries(project), store))
         _stop_if_failed(checks)
         progress(comparing)
         changes = release_changes(project.root, staging)
         _stop_if_failed(checks)
         progress(site)
-        # Imported here as well: the page templates and their web stack cost a quarter of a
-        # second more.
-        from .site import write_site
-
-        write_site(staging, project, changes, previous=_current_build(project))
+        write_site(staging, project, changes, previous=_current_build(project), store=store)
         progress(finishing)
         validation = checks.result()
         _raise_unless_conforms(validation)

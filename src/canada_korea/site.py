@@ -65,6 +65,7 @@ def write_site(
     project: Project,
     changes: ReleaseChanges | None = None,
     previous: Path | None = None,
+    store: ox.Store | None = None,
 ) -> Path:
     """Write the static site into ``dist/site`` from the files already in ``dist``, with a
     changes page when ``changes`` (since the release before) are known; returns the folder.
@@ -73,11 +74,15 @@ def write_site(
     ``previous`` is the build before (its folder, which ``dist`` linked to): a resource whose
     fingerprint (its pages' values, its triples, the code) is the one recorded there gets that
     build's files as hard links instead of being rendered again, the same bytes at a fraction
-    of the cost, so a build after a small change renders only what the change touched."""
+    of the cost, so a build after a small change renders only what the change touched.
+
+    ``store`` is the dataset in memory as ``serve.publication.load_store`` reads it from
+    ``dist``, when the caller has read it already (the build, which answers the named queries
+    on it too); else it is read here."""
     site = dist / SITE
     if site.exists():
         shutil.rmtree(site)
-    publication = Publication(dist, named_queries(project), kept=SITE_LOOKUPS)
+    publication = Publication(dist, named_queries(project), kept=SITE_LOOKUPS, store=store)
     renderer = Renderer(publication, changes_link=changes is not None, remembered=SITE_LOOKUPS)
     prefixes = publication.prefixes
     code = code_fingerprint()
