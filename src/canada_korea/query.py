@@ -394,9 +394,10 @@ def run_query(
 def write_answers(
     build: Path, queries: Iterable[NamedQuery], store: ox.Store | None = None
 ) -> None:
-    """Answer each of ``queries`` on the index of ``build``, unbound, and keep each answer in
-    ``build/answers/`` under a digest of the query's text, for :func:`run_query` to read (a
-    SELECT's in the compact form of :func:`_compact`, the others as the engine writes them).
+    """Answer each of ``queries`` on the index of ``build`` (or on ``store``), unbound, and keep
+    each answer in ``build/answers/`` under a digest of the query's text, for :func:`run_query`
+    to read (a SELECT's in the compact form of :func:`_compact`, the others as the engine
+    writes them).
 
     ``store`` is the same dataset in memory, when the caller holds it (the build, for its
     site): the same engine answers there in less than half the time, reading no term from
